@@ -19,6 +19,17 @@ public interface XtContext {
     /** ipset lookups (xt_set): true when the packet's fields, taken per flag, are in the set. */
     boolean ipsetTest(String set, SkBuff skb, boolean[] srcFlags);
 
+    /** {@link #ipsetLookup} results: not in the set, in it, or hit an entry flagged nomatch. */
+    int IPSET_ABSENT = 0, IPSET_MATCH = 1, IPSET_NOMATCH = 2;
+
+    /**
+     * Like {@link #ipsetTest} but tells a nomatch entry apart (xt_set --return-nomatch needs it).
+     * Hosts backed by io.fnlab.sim.ipset.IpsetRegistry should override it with registry.lookup.
+     */
+    default int ipsetLookup(String set, SkBuff skb, boolean[] srcFlags) {
+        return ipsetTest(set, skb, srcFlags) ? IPSET_MATCH : IPSET_ABSENT;
+    }
+
     /** True when the named ipset exists (xt_set checks at rule insertion; the simulator reports). */
     boolean ipsetExists(String set);
 
