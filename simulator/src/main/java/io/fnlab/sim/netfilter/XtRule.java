@@ -38,6 +38,8 @@ final class XtRule {
     int jumpTo = -1;
     /** For T_EXT. */
     final XtTargets.Exec exec;
+    /** The run of "-d ADDR/32" rules this entry belongs to, or null. */
+    DstRun run;
     /** For POLICY: the verdict. */
     final NfVerdict policy;
     /** Rule text for traces, made on first use. */

@@ -79,6 +79,8 @@ final class XtTable {
             }
         }
         entries = es.toArray(XtRule[]::new);
+        for (int ci = 0; ci < chains.size(); ci++)
+            DstRun.index(entries, chainStart[ci], chainStart[ci] + chains.get(ci).rules().size());
         packets = new long[entries.length];
         bytes = new long[entries.length];
         for (Hook h : Hook.values()) {

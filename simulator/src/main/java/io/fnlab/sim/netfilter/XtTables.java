@@ -82,6 +82,14 @@ public final class XtTables {
         int sp = 0;
         for (;;) {
             XtRule e = es[pos];
+            DstRun run = e.run;
+            if (run != null) {
+                int next = run.next(skb.daddr, pos);
+                if (next != pos) {
+                    pos = next;
+                    continue;
+                }
+            }
             if (e.ip != null && !e.ip.matches(skb, state)) {
                 pos++;
                 continue;

@@ -8,6 +8,9 @@ import io.fnlab.model.netfilter.Rule;
 import io.fnlab.model.netfilter.Ruleset;
 import io.fnlab.model.netfilter.Table;
 import io.fnlab.model.netfilter.TableName;
+import io.fnlab.model.net.Ipv4;
+import io.fnlab.model.net.Prefix;
+import io.fnlab.model.netfilter.match.AddrMatch;
 import io.fnlab.model.netfilter.match.MarkMatch;
 import io.fnlab.model.netfilter.match.Match;
 import io.fnlab.model.netfilter.target.Goto;
@@ -29,6 +32,9 @@ import net.jqwik.api.Property;
  * rule's packet counter must agree.
  */
 class XtTablesReferencePropertyTest {
+    static final String[] ADDRS = {"10.96.0.1", "10.96.0.2", "10.96.0.3", "10.96.0.4"};
+    /** The packet's destination, for the reference interpreter. */
+    static final String[] daddr = {null};
 
     @Property(tries = 300)
     void walkerAgreesWithAReferenceInterpreter(@ForAll long seed) {
@@ -37,7 +43,7 @@ class XtTablesReferencePropertyTest {
         List<Chain> chains = new ArrayList<>();
         for (int ci = 0; ci < nChains; ci++) {
             List<Rule> rules = new ArrayList<>();
-            int n = rnd.nextInt(7);
+            int n = rnd.nextBoolean() ? rnd.nextInt(7) : rnd.nextInt(25);
             for (int ri = 0; ri < n; ri++) rules.add(randomRule(rnd, ci, nChains));
             String name = ci == 0 ? "INPUT" : "C" + ci;
             Chain.Policy p = ci == 0 ? (rnd.nextBoolean() ? Chain.Policy.ACCEPT : Chain.Policy.DROP) : null;
@@ -45,15 +51,17 @@ class XtTablesReferencePropertyTest {
         }
         Ruleset rs = new Ruleset(Map.of(TableName.FILTER, new Table(TableName.FILTER, chains)));
         XtTables x = XtTables.build(rs);
-        long[][] counts = new long[nChains][7];
+        long[][] counts = new long[nChains][25];
         FakeXtContext ctx = new FakeXtContext();
         ctx.tracing = rnd.nextBoolean();
         for (int k = 0; k < 16; k++) {
             long mark = rnd.nextInt(16);
             SkBuff skb = SkBuff.tcp(io.fnlab.model.net.Ipv4.parse("10.0.0.1"), 1, io.fnlab.model.net.Ipv4.parse("10.0.0.2"), 2, 2);
             skb.mark = mark;
+            skb.daddr = Ipv4.parse(ADDRS[rnd.nextInt(ADDRS.length)]).bits();
             NfVerdict got = x.walk(TableName.FILTER, Hook.INPUT, skb, new HookState(Hook.INPUT, "eth0", null), ctx);
             long[] ref = {mark};
+            daddr[0] = skb.dst().toString();
             NfVerdict want = run(chains, 0, ref, counts);
             if (want == null) want = chains.get(0).policy() == Chain.Policy.DROP ? NfVerdict.DROP : NfVerdict.ACCEPT;
             assertEquals(want, got, "verdict for mark " + mark + " in " + chains);
@@ -67,6 +75,8 @@ class XtTablesReferencePropertyTest {
 
     private static Rule randomRule(Random rnd, int ci, int nChains) {
         List<Match> ms = new ArrayList<>();
+        // mostly "-d ADDR/32" so that long chains get DstRun indexes
+        if (rnd.nextInt(10) < 8) ms.add(new AddrMatch(AddrMatch.Direction.DST, Prefix.parse(ADDRS[rnd.nextInt(3)]), false));
         int nm = rnd.nextInt(3);
         for (int i = 0; i < nm; i++) {
             long bit = 1L << rnd.nextInt(4);
@@ -100,7 +110,10 @@ class XtTablesReferencePropertyTest {
         for (int ri = 0; ri < rules.size(); ri++) {
             Rule r = rules.get(ri);
             boolean all = true;
-            for (Match m : r.matches()) all &= ((MarkMatch) m).matches(mark[0]);
+            for (Match m : r.matches()) {
+                if (m instanceof MarkMatch mm) all &= mm.matches(mark[0]);
+                else all &= ((AddrMatch) m).prefix().contains(Ipv4.parse(daddr[0]));
+            }
             if (!all) continue;
             counts[ci][ri]++;
             Target t = r.target();
