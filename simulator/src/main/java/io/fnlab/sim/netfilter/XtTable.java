@@ -9,6 +9,7 @@ import io.fnlab.model.netfilter.match.IcmpMatch;
 import io.fnlab.model.netfilter.match.Match;
 import io.fnlab.model.netfilter.match.MultiportMatch;
 import io.fnlab.model.netfilter.match.ProtoMatch;
+import io.fnlab.model.netfilter.match.SetMatch;
 import io.fnlab.model.netfilter.match.TcpMatch;
 import io.fnlab.model.netfilter.match.UdpMatch;
 import io.fnlab.model.netfilter.target.Ct;
@@ -29,6 +30,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * One table compiled as ip_tables.c translate_table lays it out: every chain's rules followed by
@@ -48,8 +50,11 @@ final class XtTable {
     final List<Chain> chains;
     final int[] chainStart;
     final Map<String, Integer> chainIndex = new HashMap<>();
+    /** Null when sets are not checked at load time. */
+    private final Predicate<String> setExists;
 
-    XtTable(Table model) {
+    XtTable(Table model, Predicate<String> setExists) {
+        this.setExists = setExists;
         this.name = model.name();
         List<Chain> cs = new ArrayList<>();
         // Built-in chains the model left out exist in the kernel all the same (policy ACCEPT).
@@ -139,12 +144,17 @@ final class XtTable {
                 else ms.add(XtMatches.compile(m, r.source()));
             } else {
                 checkProto(m, proto, r.source());
+                if (m instanceof SetMatch sm && setExists != null && !setExists.test(sm.setName()))
+                    throw new ParseError(r.source(), "Set " + sm.setName() + " doesn't exist.");
                 ms.add(XtMatches.compile(m, r.source()));
             }
         }
         XtRule.IpMatch ip = XtRule.IpMatch.of(basics);
         XtMatch[] arr = ms.toArray(XtMatch[]::new);
         Target t = r.target();
+        if (t instanceof Reject rj && "tcp-reset".equals(rj.with())
+                && (proto == null || proto.negated() || proto.protocol().number() != 6))
+            throw new ParseError(r.source(), "REJECT --reject-with tcp-reset is only valid with -p tcp");
         if (t == null) return XtRule.rule(name, chain, number, r, ip, arr, XtRule.T_NONE, null, null);
         if (t instanceof Verdict v) {
             int k = switch (v.kind()) {

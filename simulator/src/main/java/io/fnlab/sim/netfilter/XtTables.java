@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * A host's iptables tables in runtime form, and the walk of one table at one hook
@@ -31,11 +32,11 @@ public final class XtTables {
     private int[][] stacks = new int[4][];
     private int depth;
 
-    private XtTables(Ruleset rs) {
+    private XtTables(Ruleset rs, Predicate<String> setExists) {
         this.model = rs;
         int max = 1;
         for (TableName t : TableName.values()) {
-            tables[t.ordinal()] = new XtTable(rs.tableOrEmpty(t));
+            tables[t.ordinal()] = new XtTable(rs.tableOrEmpty(t), setExists);
             max = Math.max(max, tables[t.ordinal()].chains.size() + 1);
         }
         stackSize = max;
@@ -43,7 +44,15 @@ public final class XtTables {
 
     /** Compiles and checks a ruleset as iptables-restore + translate_table would. */
     public static XtTables build(Ruleset rs) {
-        return new XtTables(rs);
+        return new XtTables(rs, null);
+    }
+
+    /**
+     * As {@link #build(Ruleset)}, and also refuses a rule whose -m set names a set that does not
+     * exist, as xt_set's checkentry does when the rule is inserted ("Set X doesn't exist.").
+     */
+    public static XtTables build(Ruleset rs, Predicate<String> setExists) {
+        return new XtTables(rs, setExists);
     }
 
     /** The ruleset this was built from (counters as loaded). */

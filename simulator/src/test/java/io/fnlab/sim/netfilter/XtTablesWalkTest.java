@@ -287,4 +287,23 @@ class XtTablesWalkTest {
         assertEquals(7, skb.mark);
         assertEquals(new Counters(1, 40), y.counters(TableName.FILTER, "OUTPUT", 0));
     }
+
+    @Test
+    void missingIpsetIsRefusedWhenSetsAreChecked() {
+        var r = rule(Verdict.ACCEPT, new io.fnlab.model.netfilter.match.SetMatch("KUBE-X", List.of(false), false, false));
+        Ruleset rs = ruleset(table(TableName.FILTER, builtin("INPUT", Chain.Policy.ACCEPT, r)));
+        XtTables.build(rs);
+        ParseError e = assertThrows(ParseError.class, () -> XtTables.build(rs, n -> n.equals("KUBE-Y")));
+        assertEquals(r.source(), e.where());
+        assertEquals("Set KUBE-X doesn't exist.", e.problem());
+        XtTables.build(rs, n -> n.equals("KUBE-X"));
+    }
+
+    @Test
+    void tcpResetNeedsProtocolTcp() {
+        assertThrows(ParseError.class, () -> XtTables.build(ruleset(table(TableName.FILTER,
+                builtin("INPUT", Chain.Policy.ACCEPT, rule(new Reject("tcp-reset")))))));
+        XtTables.build(ruleset(table(TableName.FILTER,
+                builtin("INPUT", Chain.Policy.ACCEPT, rule(new Reject("icmp-port-unreachable"))))));
+    }
 }
