@@ -468,9 +468,10 @@ final class XtMatches {
             probability = s.probabilityU32();
             if (!random && (s.every() < 1 || s.packet() < 0 || s.packet() >= s.every()))
                 throw new ParseError(where, "statistic --every must be at least 1 and --packet in 0.." + (s.every() - 1));
-            // iptables passes every - 1 to the kernel and the counter starts at --packet.
+            // libxt_statistic passes every - 1 and count = (every - 1) - packet, and
+            // statistic_mt_check starts the counter there: with --packet 0 the first packet matches.
             every = s.every() - 1;
-            count = s.packet();
+            count = every - s.packet();
         }
 
         boolean matches(SkBuff skb, HookState state, XtContext ctx) {

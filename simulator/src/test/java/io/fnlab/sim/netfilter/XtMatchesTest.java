@@ -332,7 +332,16 @@ class XtMatchesTest {
             x.walk(TableName.FILTER, Hook.INPUT, p, state, ctx);
             b.append(p.mark);
         }
-        assertEquals("0010010", b.toString());
+        assertEquals("1001001", b.toString());
+        XtTables y = XtTables.build(ruleset(table(TableName.FILTER, builtin("INPUT", Chain.Policy.ACCEPT,
+                rule(setMark(1), new StatisticMatch(StatisticMatch.Mode.NTH, 0, 3, 2, false))))));
+        StringBuilder c = new StringBuilder();
+        for (int i = 0; i < 7; i++) {
+            SkBuff p = skb.copy();
+            y.walk(TableName.FILTER, Hook.INPUT, p, state, ctx);
+            c.append(p.mark);
+        }
+        assertEquals("0010010", c.toString());
     }
 
     @Test
