@@ -278,6 +278,7 @@ final class XtTable {
                     table = "nat";
                     allowed = bits(Hook.POSTROUTING);
                 } else if (t instanceof Reject) {
+                    table = "filter"; // ipt_REJECT.c reject_tg_reg
                     allowed = bits(Hook.INPUT, Hook.FORWARD, Hook.OUTPUT);
                 } else if (t instanceof Notrack || t instanceof Ct || t instanceof TraceTarget) {
                     table = "raw";

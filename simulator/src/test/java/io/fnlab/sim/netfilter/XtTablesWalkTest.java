@@ -305,5 +305,9 @@ class XtTablesWalkTest {
                 builtin("INPUT", Chain.Policy.ACCEPT, rule(new Reject("tcp-reset")))))));
         XtTables.build(ruleset(table(TableName.FILTER,
                 builtin("INPUT", Chain.Policy.ACCEPT, rule(new Reject("icmp-port-unreachable"))))));
+        // REJECT is registered for the filter table only
+        ParseError e = assertThrows(ParseError.class, () -> XtTables.build(ruleset(table(TableName.MANGLE,
+                builtin("INPUT", Chain.Policy.ACCEPT, rule(new Reject("icmp-port-unreachable")))))));
+        assertTrue(e.problem().contains("only valid in filter table"), e.problem());
     }
 }
