@@ -58,6 +58,8 @@ public abstract class SetIndex {
             case 1:
                 if (skb.fragment) return -1;
                 return p << 16 | (skb.dport & 0xffff);
+            case 0:
+                return -1; // ip_set_get_ip4_port: protocol <= 0
             default:
                 return p << 16;
         }
