@@ -31,6 +31,7 @@ public final class XtTables {
     private final int stackSize;
     private int[][] stacks = new int[4][];
     private int depth;
+    private boolean verbose;
 
     private XtTables(Ruleset rs, Predicate<String> setExists) {
         this.model = rs;
@@ -55,6 +56,15 @@ public final class XtTables {
         return new XtTables(rs, setExists);
     }
 
+    /**
+     * Verbose traces: also report every rule that did not match, with the first match that
+     * failed (a Step.Note), when the tracer is on. Off by default to keep traces readable.
+     */
+    public XtTables verbose(boolean on) {
+        verbose = on;
+        return this;
+    }
+
     /** The ruleset this was built from (counters as loaded). */
     public Ruleset model() {
         return model;
@@ -75,14 +85,14 @@ public final class XtTables {
         if (stack == null) stack = stacks[depth] = new int[stackSize];
         depth++;
         try {
-            return run(tab, hook, pos, stack, skb, state, ctx);
+            return run(tab, hook, pos, stack, skb, state, ctx, verbose && ctx.tracer().on());
         } finally {
             depth--;
         }
     }
 
     private static NfVerdict run(XtTable tab, Hook hook, int pos, int[] stack, SkBuff skb, HookState state,
-                                 XtContext ctx) {
+                                 XtContext ctx, boolean verbose) {
         final XtRule[] es = tab.entries;
         final long[] pk = tab.packets, by = tab.bytes;
         final Tracer tracer = ctx.tracer();
@@ -92,7 +102,7 @@ public final class XtTables {
         for (;;) {
             XtRule e = es[pos];
             DstRun run = e.run;
-            if (run != null) {
+            if (run != null && !verbose) {
                 int next = run.next(skb.daddr, pos);
                 if (next != pos) {
                     pos = next;
@@ -100,6 +110,7 @@ public final class XtTables {
                 }
             }
             if (e.ip != null && !e.ip.matches(skb, state)) {
+                if (verbose) noMatch(e, ctx, "the basic fields (-s -d -i -o -p -f)");
                 pos++;
                 continue;
             }
@@ -107,6 +118,7 @@ public final class XtTables {
             int i = 0;
             while (i < ms.length && ms[i].matches(skb, state, ctx)) i++;
             if (i < ms.length) {
+                if (verbose) noMatch(e, ctx, "match #" + (i + 1) + " of its -m matches");
                 pos++;
                 continue;
             }
@@ -155,6 +167,11 @@ public final class XtTables {
                 }
             }
         }
+    }
+
+    private static void noMatch(XtRule e, XtContext ctx, String failed) {
+        ctx.tracer().step(new Step.Note(e.table.label() + " " + e.chain + " rule " + e.number + " did not match: "
+                + failed + " failed; " + e.text()));
     }
 
     /** skb->len as the counters add it: IP header, the L4 header fnlab models, payload. */

@@ -310,4 +310,16 @@ class XtTablesWalkTest {
                 builtin("INPUT", Chain.Policy.ACCEPT, rule(new Reject("icmp-port-unreachable")))))));
         assertTrue(e.problem().contains("only valid in filter table"), e.problem());
     }
+
+    @Test
+    void verboseTracesReportRulesThatDidNotMatch() {
+        Ruleset rs = ruleset(table(TableName.FILTER, builtin("INPUT", Chain.Policy.ACCEPT,
+                rule(Verdict.DROP, dst("9.9.9.9")), rule(Verdict.DROP, markIs(7)), rule(setMark(1)))));
+        XtTables.build(rs).verbose(true).walk(TableName.FILTER, Hook.INPUT, tcp("10.0.0.1", 1, "10.0.0.2", 2), in, ctx);
+        List<Step.Note> notes = ctx.steps(Step.Note.class);
+        assertEquals(2, notes.size());
+        assertTrue(notes.get(0).text().startsWith("filter INPUT rule 1 did not match: the basic fields"), notes.get(0).text());
+        assertTrue(notes.get(1).text().startsWith("filter INPUT rule 2 did not match: match #1"), notes.get(1).text());
+        assertEquals(1, ctx.steps(Step.RuleMatched.class).size());
+    }
 }
