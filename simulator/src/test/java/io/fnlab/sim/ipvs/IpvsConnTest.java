@@ -311,8 +311,11 @@ class IpvsConnTest {
                 + "Prot LocalAddress:Port Scheduler Flags\n"
                 + "  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn\n"
                 + "TCP  10.0.0.100:80 wlc\n"
-                + "  -> 10.1.0.2:8080                Masq    2      1          0         \n"
-                + "  -> 10.1.0.1:8080                Route   1      0          0         \n", IpvsListing.list(ipvs));
+                + "  -> 10.1.0.1:8080                Route   1      0          0         \n"
+                + "  -> 10.1.0.2:8080                Masq    2      1          0         \n", IpvsListing.list(ipvs));
+        // --nosort shows the kernel's list order: the server added last (list head) first
+        assertTrue(IpvsListing.list(ipvs, true).endsWith("  -> 10.1.0.2:8080                Masq    2      1          0         \n"
+                + "  -> 10.1.0.1:8080                Route   1      0          0         \n"));
         st.now += 1500;
         assertEquals("""
                 IPVS connection entries
@@ -320,7 +323,20 @@ class IpvsConnTest {
                 TCP 14:58  ESTABLISHED 192.0.2.10:40000   10.0.0.100:80      10.1.0.2:8080
                 """, IpvsListing.connections(ipvs));
         String stats = IpvsListing.stats(ipvs);
+        assertTrue(stats.contains("Prot LocalAddress:Port               Conns   InPkts  OutPkts  InBytes OutBytes\n"), stats);
         assertTrue(stats.contains("TCP  10.0.0.100:80                       1        2        1       80       40\n"), stats);
         assertTrue(stats.contains("  -> 10.1.0.2:8080                       1        2        1       80       40\n"), stats);
+    }
+
+    @Test
+    void sortComparesAddressesAsCIntDifferences() {
+        // ipvs_cmp_dests: (int)(ntohl(a) - ntohl(b)); 10.0.0.1 - 192.168.1.1 wraps to a positive int
+        FakeStack st = new FakeStack();
+        Ipvs ipvs = ipvs(st, tcp("rr", rs("10.0.0.1", 1), rs("192.168.1.1", 1), rs("10.0.0.2", 1)));
+        String l = IpvsListing.list(ipvs);
+        int a = l.indexOf("192.168.1.1:80"), b = l.indexOf("10.0.0.1:80"), c = l.indexOf("10.0.0.2:80");
+        assertTrue(a < b && b < c, l);
+        assertEquals("  123456K", IpvsListing.largenum(123_456_789L));
+        assertEquals("        7", IpvsListing.largenum(7));
     }
 }
