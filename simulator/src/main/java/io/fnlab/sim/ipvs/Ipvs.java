@@ -276,9 +276,8 @@ public final class Ipvs {
         return stack.conntrack().tracked(skb) && skb.ctinfo != IP_CT_NEW;
     }
 
-    /** is_new_conn_expected. */
+    /** is_new_conn_expected (the caller has excluded controlled connections). */
     static boolean isNewConnExpected(IpvsConn cp, int connReuseMode) {
-        if (cp.control != null) return false;
         if (cp.protocol == 6) {
             return cp.state == TcpStates.TIME_WAIT || cp.state == TcpStates.CLOSE
                     || ((connReuseMode & 2) != 0 && cp.state == TcpStates.FIN_WAIT && (cp.flags & IpvsConn.F_NOOUTPUT) != 0);
@@ -329,13 +328,15 @@ public final class Ipvs {
         IpvsSysctls sys = sysctls();
         IpvsConn cp = conns.inGet(skb.protocol, skb.saddr, skb.sport, skb.daddr, skb.dport);
 
+        // ip_vs_in_hook since "allow expire_nodest_conn with conn_reuse_mode=0" (5.14): a SYN for an
+        // uncontrolled connection may reschedule it
         int reuse = sys.connReuseMode();
-        if (reuse != 0 && cp != null && skb.isTcp() && (skb.tcpFlags & 0x02) != 0) {
+        if (cp != null && cp.control == null && skb.isTcp() && (skb.tcpFlags & 0x02) != 0) {
             boolean oldCt = false, resched = false;
             if (sys.expireNodestConn() != 0 && cp.dest != null && cp.dest.weight == 0) {
                 resched = true;
                 oldCt = usesOldConntrack(cp, skb);
-            } else if (isNewConnExpected(cp, reuse)) {
+            } else if (reuse != 0 && isNewConnExpected(cp, reuse)) {
                 oldCt = usesOldConntrack(cp, skb);
                 resched = cp.nControl == 0 || !oldCt;
             }

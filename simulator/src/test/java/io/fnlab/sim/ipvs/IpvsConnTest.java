@@ -339,4 +339,18 @@ class IpvsConnTest {
         assertEquals("  123456K", IpvsListing.largenum(123_456_789L));
         assertEquals("        7", IpvsListing.largenum(7));
     }
+
+    @Test
+    void expireNodestConnReschedulesSynToQuiescedServerEvenWithoutConnReuse() {
+        FakeStack st = new FakeStack().sysctl("net.ipv4.vs.expire_nodest_conn", "1").sysctl("net.ipv4.vs.conn_reuse_mode", "0");
+        Ipvs ipvs = ipvs(st, tcp("rr", rs("10.1.0.1", 1), rs("10.1.0.2", 1)));
+        IpvsConn a = open(ipvs, 1);
+        IpvsService svc = ipvs.services().get(0);
+        svc.setWeight(a.dest(), 0);
+        ipvs.inHook(pkt(CIP, 1, VIP, 80, ACK), IN); // not a SYN: stays on the quiesced server
+        assertFalse(a.expired);
+        ipvs.inHook(syn(1), IN);
+        assertTrue(a.expired);
+        assertEquals(R2.bits(), ipvs.connections().inGet(6, CIP.bits(), 1, VIP.bits(), 80).daddr);
+    }
 }
