@@ -441,7 +441,7 @@ public final class Ipvs {
                     "port zero is only supported in persistent services"));
             return null;
         }
-        Scheduler.Pick pick = svc.scheduler.schedule(svc, skb, stack.now());
+        Scheduler.Pick pick = pick(svc, skb);
         if (pick.dest() == null) {
             trace(new Step.IpvsSchedule(svc.name(), svc.scheduler.name(), null, null, pick.reason()));
             return null;
@@ -453,6 +453,14 @@ public final class Ipvs {
         connStats(cp);
         trace(new Step.IpvsSchedule(svc.name(), svc.scheduler.name(), dest.endpoint(), dest.method.name(), pick.reason()));
         return cp;
+    }
+
+    /** sched->schedule(svc, skb, iph), reporting a scheduler fnlab does not model. */
+    private Scheduler.Pick pick(IpvsService svc, SkBuff skb) {
+        if (!io.fnlab.sim.ipvs.sched.Schedulers.isModelled(svc.scheduler.name()))
+            trace(new Step.NotModelled("IPVS scheduler " + svc.scheduler.name(), "service " + svc.name()
+                    + " uses a scheduler fnlab does not model: no real server is chosen"));
+        return svc.scheduler.schedule(svc, skb, stack.now());
     }
 
     /** ip_vs_sched_persist (FTP handling aside): a template per client network pins the real server. */
@@ -471,7 +479,7 @@ public final class Ipvs {
         IpvsDest dest;
         String why;
         if (ct == null || !checkTemplate(ct)) {
-            Scheduler.Pick pick = svc.scheduler.schedule(svc, skb, stack.now());
+            Scheduler.Pick pick = pick(svc, skb);
             if (pick.dest() == null) {
                 ignored[0] = 0;
                 trace(new Step.IpvsSchedule(svc.name(), svc.scheduler.name(), null, null, pick.reason()));

@@ -288,4 +288,12 @@ class IpvsXmitTest {
         assertNotNull(in);
         assertEquals(NfVerdict.STOLEN, in.fn().hook(syn(1), IN));
     }
+
+    @Test
+    void unknownSchedulerIsReportedNotGuessed() {
+        FakeStack st = new FakeStack();
+        Ipvs ipvs = ipvs(st, tcp("twos", rs("10.1.0.1", 1)));
+        assertEquals(NfVerdict.DROP, ipvs.inHook(syn(1), IN));
+        assertTrue(st.steps.stream().anyMatch(s -> s instanceof Step.NotModelled n && n.what().contains("twos")));
+    }
 }

@@ -9,7 +9,11 @@ public final class Schedulers {
 
     private Schedulers() {}
 
-    /** A fresh scheduler instance; throws IllegalArgumentException for a scheduler fnlab does not model. */
+    public static boolean isModelled(String name) {
+        return NAMES.contains(name);
+    }
+
+    /** A fresh scheduler instance; a name fnlab does not model gets one that never picks and says so. */
     public static Scheduler create(String name) {
         return switch (name) {
             case "rr" -> new RoundRobin();
@@ -25,7 +29,7 @@ public final class Schedulers {
             case "ovf" -> new WeightedOverflow();
             case "lblc" -> new LocalityBasedLeastConnection();
             case "lblcr" -> new LocalityBasedLeastConnectionReplication();
-            default -> throw new IllegalArgumentException("IPVS scheduler '" + name + "' is not modelled (known: " + NAMES + ")");
+            default -> new NotModelledScheduler(name);
         };
     }
 }

@@ -20,7 +20,7 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.Size;
 
-class IpvsProperties {
+class IpvsPropertiesTest {
     static RealServer[] servers(List<Integer> weights) {
         RealServer[] r = new RealServer[weights.size()];
         for (int i = 0; i < r.length; i++) r[i] = rs("10.1.0." + (i + 1), weights.get(i));
