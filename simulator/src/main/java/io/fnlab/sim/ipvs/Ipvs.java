@@ -80,6 +80,39 @@ public final class Ipvs {
         hooks.register(new HookOps(Hook.FORWARD, Priorities.IPVS_REPLY_FORWARD, OWNER, "ip_vs_out_hook", this::outHook));
     }
 
+    /**
+     * ipvsadm -d: ip_vs_del_dest. With expire_nodest_conn=1 the kernel (5.9+) then runs
+     * ip_vs_expire_nodest_conn_flush one jiffy later: every connection of the removed server that
+     * controls nothing is deleted, with its template when that controls nothing more.
+     */
+    public boolean removeDest(ServiceKey key, Ipv4 addr, int port) {
+        IpvsService svc = service(key);
+        if (svc == null) return false;
+        IpvsDest d = svc.find(addr, port);
+        if (d == null || !svc.removeDest(addr, port)) return false;
+        if (sysctls().expireNodestConn() != 0) {
+            for (IpvsConn cp : conns.all()) {
+                if (cp.expired || cp.dest != d || cp.nControl > 0) continue;
+                IpvsConn ctl = cp.control;
+                connDel(cp);
+                if (ctl != null && !ctl.expired && ctl.nControl == 0) connDel(ctl);
+            }
+        }
+        return true;
+    }
+
+    /** ip_vs_conn_del: expire now without the "drop the non-assured template" rule of the timer path. */
+    private void connDel(IpvsConn cp) {
+        cp.timeoutMs = 0;
+        cp.expired = true;
+        conns.remove(cp);
+        if (cp.control != null) {
+            cp.control.nControl--;
+            cp.control = null;
+        }
+        unbindDest(cp);
+    }
+
     public List<IpvsService> services() {
         return Collections.unmodifiableList(services);
     }

@@ -29,7 +29,7 @@ public final class IpvsConn implements XtContext.IpvsConnView {
     long expiresAt;
     IpvsDest dest;
     final IpvsService svc;
-    /** The controlling template (cp->control) and how many connections it controls (n_control). */
+    /** The controlling template (cp->control) and how many connections this one controls (n_control). */
     IpvsConn control;
     int nControl;
     boolean expired;
@@ -133,7 +133,8 @@ public final class IpvsConn implements XtContext.IpvsConnView {
 
     @Override
     public int vportctl() {
-        return control != null && !control.isTemplate() ? control.vport : 0;
+        // xt_ipvs: cp->control->vport, whether the controller is an FTP control connection or a template
+        return control != null ? control.vport : 0;
     }
 
     @Override

@@ -287,14 +287,16 @@ class IpvsConnTest {
             Ipvs ipvs = ipvs(st, tcp("rr", rs("10.1.0.1", 1), rs("10.1.0.2", 1)));
             IpvsConn a = open(ipvs, 1);
             assertEquals(R1.bits(), a.daddr);
-            ipvs.services().get(0).removeDest(R1, 80);
+            assertTrue(ipvs.removeDest(io.fnlab.model.ipvs.ServiceKey.tcp(VIP, 80), R1, 80));
+            if (v.equals("1")) assertTrue(a.expired); // ip_vs_expire_nodest_conn_flush
             NfVerdict verdict = ipvs.inHook(pkt(CIP, 1, VIP, 80, ACK), IN);
             if (v.equals("0")) {
                 assertEquals(NfVerdict.DROP, verdict);
                 assertFalse(a.expired);
+                assertEquals(0, a.dest().activeConns() + a.dest().inactConns() - 1);
             } else {
-                // connection expired at once; the ACK cannot create a new one (not a SYN): normal packet
-                assertTrue(a.expired);
+                // the ACK cannot create a new connection (not a SYN): normal packet
+                assertEquals(0, a.dest().activeConns() + a.dest().inactConns());
                 assertEquals(NfVerdict.ACCEPT, verdict);
                 ipvs.inHook(syn(1), IN);
                 assertEquals(R2.bits(), ipvs.connections().inGet(6, CIP.bits(), 1, VIP.bits(), 80).daddr);
@@ -352,5 +354,28 @@ class IpvsConnTest {
         ipvs.inHook(syn(1), IN);
         assertTrue(a.expired);
         assertEquals(R2.bits(), ipvs.connections().inGet(6, CIP.bits(), 1, VIP.bits(), 80).daddr);
+    }
+
+    @Test
+    void removedServerWithExpireNodestConnInTheHookPath() {
+        // the flush skips nothing here, so exercise the in-hook check with a dest removed behind Ipvs's back
+        FakeStack st = new FakeStack().sysctl("net.ipv4.vs.expire_nodest_conn", "1");
+        Ipvs ipvs = ipvs(st, tcp("rr", rs("10.1.0.1", 1), rs("10.1.0.2", 1)));
+        IpvsConn a = open(ipvs, 1);
+        ipvs.services().get(0).removeDest(R1, 80);
+        assertEquals(NfVerdict.ACCEPT, ipvs.inHook(pkt(CIP, 1, VIP, 80, ACK), IN));
+        assertTrue(a.expired);
+    }
+
+    @Test
+    void vportctlIsTheTemplatesVport() {
+        FakeStack st = new FakeStack();
+        Ipvs ipvs = ipvs(st, new VirtualService(ServiceKey.tcp(VIP, 80), "rr", Set.of(), 300, null, List.of(rs("10.1.0.1", 1))));
+        SkBuff s = syn(1);
+        ipvs.inHook(s, IN);
+        IpvsConn c = (IpvsConn) s.ipvsConn;
+        assertEquals(80, c.vportctl());
+        assertEquals(VIP.bits(), c.vaddr());
+        assertEquals(6, c.protocol());
     }
 }
