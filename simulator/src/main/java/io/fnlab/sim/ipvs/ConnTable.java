@@ -1,6 +1,5 @@
 package io.fnlab.sim.ipvs;
 
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -21,7 +20,7 @@ public final class ConnTable {
     private final Map<Key, IpvsConn> out = new HashMap<>();
     private final TreeSet<IpvsConn> timers =
             new TreeSet<>(Comparator.comparingLong((IpvsConn c) -> c.expiresAt).thenComparingLong(c -> c.id));
-    private final List<IpvsConn> all = new ArrayList<>();
+    private final java.util.LinkedHashSet<IpvsConn> all = new java.util.LinkedHashSet<>();
 
     static Key inKey(IpvsConn c) {
         return new Key(c.protocol, c.caddr, c.cport, c.vaddr, c.vport, c.isTemplate());
