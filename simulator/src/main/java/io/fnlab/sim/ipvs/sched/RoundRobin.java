@@ -32,13 +32,9 @@ final class RoundRobin implements Scheduler {
         List<IpvsDest> l = svc.dests();
         int n = l.size();
         int start = last == null ? -1 : l.indexOf(last);
-        // first pass: after last to the end; second pass (only when last is not the head): head to last
-        int count = last == null ? n : n;
-        for (int k = 1; k <= count; k++) {
-            int i = start + k;
-            if (last == null && i >= n) break;
-            i = Math.floorMod(i, n);
-            IpvsDest d = l.get(i);
+        // from the node after last to the end, then (when last is a dest) from the head up to last itself
+        for (int k = 1; k <= n; k++) {
+            IpvsDest d = l.get(Math.floorMod(start + k, n));
             if (!d.overloaded() && d.weight() > 0) {
                 String why = last == null ? "rr: first usable from list head" : "rr: next after " + last.endpoint();
                 last = d;
