@@ -1,0 +1,46 @@
+package io.fnlab.sim.ipvs.sched;
+
+import io.fnlab.sim.ipvs.IpvsDest;
+import io.fnlab.sim.ipvs.IpvsService;
+import io.fnlab.sim.skb.SkBuff;
+import java.util.List;
+
+/**
+ * ip_vs_rr.c. sched_data points at the last chosen dest's list node, initially the list head.
+ * ip_vs_rr_schedule walks on from there, wrapping once, and takes the first dest that is not
+ * overloaded and has weight > 0. ip_vs_rr_del_dest moves the cursor to the previous node.
+ */
+final class RoundRobin implements Scheduler {
+    /** The last chosen dest; null = the list head. */
+    private IpvsDest last;
+
+    @Override
+    public String name() {
+        return "rr";
+    }
+
+    @Override
+    public void destRemoving(IpvsService svc, IpvsDest d) {
+        if (last == d) {
+            int i = svc.dests().indexOf(d);
+            last = i <= 0 ? null : svc.dests().get(i - 1);
+        }
+    }
+
+    @Override
+    public Pick schedule(IpvsService svc, SkBuff skb, long now) {
+        List<IpvsDest> l = svc.dests();
+        int n = l.size();
+        int start = last == null ? -1 : l.indexOf(last);
+        // from the node after last to the end, then (when last is a dest) from the head up to last itself
+        for (int k = 1; k <= n; k++) {
+            IpvsDest d = l.get(Math.floorMod(start + k, n));
+            if (!d.overloaded() && d.weight() > 0) {
+                String why = last == null ? "rr: first usable from list head" : "rr: next after " + last.endpoint();
+                last = d;
+                return new Pick(d, why);
+            }
+        }
+        return Pick.none("rr: no destination available (all weight 0 or overloaded)");
+    }
+}
