@@ -55,6 +55,29 @@ class ScenarioFuzzTest {
         assertTrue(parsed < cases, "every mutation parsed: the fuzzer does not reach the checks");
     }
 
+    @Test
+    void scriptsGiveOnlyParseErrors() {
+        String seed = """
+                # /etc/sysconfig/ipvsadm
+                [root@master02 ~]# ipvsadm -A -t 100.222.111.1:8000 -s rr
+                sudo modprobe ip_vs >/dev/null 2>&1 && sysctl -w net.ipv4.vs.conntrack=1 || echo failed
+                iptables -t nat -I PREROUTING -m comment --comment "proxy snat" -j LVS_PROXY_CHAIN ; \\
+                  iptables -t mangle -A POSTROUTING -m ipvs --vaddr 100.222.111.1 -j LOG --log-prefix '[k8svip ipvs]'
+                curl http://10.1.1.1
+                """;
+        Random r = new Random(7);
+        for (int k = 0; k < 5000; k++) {
+            String m = mutate(seed, r);
+            try {
+                HostScript.discovered().run(new io.fnlab.model.scenario.HostConfigBuilder(), m, "fuzz.sh");
+            } catch (ParseError e) {
+                assertTrue(e.where().line() >= 1, () -> "no line in: " + e + "\n--- input:\n" + m);
+            } catch (Throwable t) {
+                fail("not a ParseError: " + t + "\n--- input:\n" + m, t);
+            }
+        }
+    }
+
     static String mutate(String s, Random r) {
         int ops = 1 + r.nextInt(3);
         for (int i = 0; i < ops && !s.isEmpty(); i++) {
