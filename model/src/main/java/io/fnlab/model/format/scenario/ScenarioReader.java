@@ -344,6 +344,8 @@ public final class ScenarioReader {
             YamlNode tn = c.node("text");
             text = c.text(tn, "text");
             YScalar s = (YScalar) tn;
+            if (s.style() == '>')
+                throw new ParseError(s.where(), "write config text as a '|' block: '>' folds its lines into one");
             // Pad so that line N of the text is reported as line N of the scenario file; a
             // script also gets its indentation back, so that columns are the file's too.
             String body = kind.equals("script") && s.textColumn() > 1 ? indent(text, s.textColumn() - 1) : text;

@@ -36,8 +36,10 @@ public sealed interface YamlNode {
      * bool, null). textLine/textColumn is where the text itself starts in the file: for a `|`
      * block that is the line after the indicator, at the block's indentation, so that line N of
      * the text is line textLine+N-1 of the file (exact for `|` blocks and one-line scalars).
+     * style is how it was written: '|' literal block, '>' folded block, '"' or '\'' quoted,
+     * ' ' plain.
      */
-    record YScalar(String text, Type type, int textLine, int textColumn, SourceRef where) implements YamlNode {
+    record YScalar(String text, Type type, int textLine, int textColumn, char style, SourceRef where) implements YamlNode {
         public enum Type { STRING, INT, FLOAT, BOOL, NULL }
 
         @Override

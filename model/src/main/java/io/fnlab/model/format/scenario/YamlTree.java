@@ -88,14 +88,14 @@ public final class YamlTree {
             case VALUE_STRING:
                 return string(p.getText(), where);
             case VALUE_NUMBER_INT:
-                return new YamlNode.YScalar(p.getText(), YamlNode.YScalar.Type.INT, where.line(), where.column(), where);
+                return new YamlNode.YScalar(p.getText(), YamlNode.YScalar.Type.INT, where.line(), where.column(), ' ', where);
             case VALUE_NUMBER_FLOAT:
-                return new YamlNode.YScalar(p.getText(), YamlNode.YScalar.Type.FLOAT, where.line(), where.column(), where);
+                return new YamlNode.YScalar(p.getText(), YamlNode.YScalar.Type.FLOAT, where.line(), where.column(), ' ', where);
             case VALUE_TRUE:
             case VALUE_FALSE:
-                return new YamlNode.YScalar(p.getText(), YamlNode.YScalar.Type.BOOL, where.line(), where.column(), where);
+                return new YamlNode.YScalar(p.getText(), YamlNode.YScalar.Type.BOOL, where.line(), where.column(), ' ', where);
             case VALUE_NULL:
-                return new YamlNode.YScalar("", YamlNode.YScalar.Type.NULL, where.line(), where.column(), where);
+                return new YamlNode.YScalar("", YamlNode.YScalar.Type.NULL, where.line(), where.column(), ' ', where);
             default:
                 throw new ParseError(where, "unexpected YAML token " + t);
         }
@@ -115,10 +115,11 @@ public final class YamlTree {
                 while (indent < s.length() && s.charAt(indent) == ' ') indent++;
                 break;
             }
-            return new YamlNode.YScalar(text, YamlNode.YScalar.Type.STRING, where.line() + 1, indent + 1, where);
+            return new YamlNode.YScalar(text, YamlNode.YScalar.Type.STRING, where.line() + 1, indent + 1, '|', where);
         }
-        int col = first == '"' || first == '\'' ? where.column() + 1 : where.column();
-        return new YamlNode.YScalar(text, YamlNode.YScalar.Type.STRING, where.line(), col, where);
+        boolean quoted = first == '"' || first == '\'';
+        char style = quoted || first == '>' ? first : ' ';
+        return new YamlNode.YScalar(text, YamlNode.YScalar.Type.STRING, where.line(), quoted ? where.column() + 1 : where.column(), style, where);
     }
 
     private SourceRef tokenAt() {

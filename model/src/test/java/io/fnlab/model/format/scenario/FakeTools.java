@@ -90,9 +90,25 @@ final class FakeTools {
         }
     }
 
+    /** Applies the two forms the library uses, `ip addr add P dev D` and `ip route add DST via GW [dev D]`. */
     public static final class Ip extends Base {
         public Ip() {
             super("ip");
+        }
+
+        @Override
+        Optional<Diagnostic> check(HostConfigBuilder host, List<String> argv, SourceRef where) {
+            if (argv.size() >= 5 && argv.get(0).startsWith("a") && argv.get(1).equals("add") && argv.get(3).equals("dev"))
+                host.addresses.add(new io.fnlab.model.route.Address(io.fnlab.model.net.Prefix.parse(argv.get(2)), argv.get(4),
+                        io.fnlab.model.route.Address.Scope.GLOBAL));
+            if (argv.size() >= 5 && argv.get(0).startsWith("r") && argv.get(1).equals("add") && argv.get(3).equals("via")) {
+                String dev = argv.size() >= 7 && argv.get(5).equals("dev") ? argv.get(6) : null;
+                io.fnlab.model.net.Prefix to = argv.get(2).equals("default") ? io.fnlab.model.net.Prefix.ANY
+                        : io.fnlab.model.net.Prefix.parse(argv.get(2));
+                host.routes.add(new io.fnlab.model.route.Route(io.fnlab.model.route.Route.Type.UNICAST, to,
+                        io.fnlab.model.net.Ipv4.parse(argv.get(4)), dev, null, 0, "main", null));
+            }
+            return Optional.empty();
         }
     }
 

@@ -2,7 +2,15 @@ package io.fnlab.model.format.scenario;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import io.fnlab.model.net.Ipv4;
 import io.fnlab.model.parse.Diagnostic;
+import io.fnlab.model.route.Address;
+import io.fnlab.model.route.Route;
+import io.fnlab.model.scenario.Expectation;
+import io.fnlab.model.scenario.Interface;
+import io.fnlab.model.scenario.Traffic;
+import java.util.HashMap;
+import java.util.Map;
 import io.fnlab.model.parse.ParseError;
 import io.fnlab.model.scenario.ExpectedCause;
 import io.fnlab.model.scenario.Host;
@@ -45,6 +53,71 @@ class ScenarioLibraryTest {
                     if (d.severity() == Diagnostic.Severity.ERROR)
                         assertEquals("fails", s.expectedVerdict(), "a command fails in a scenario that should hold: " + d);
         }));
+    }
+
+    /**
+     * The topology of every library file makes sense: addresses unique per host on ethernet,
+     * every gateway a neighbour's address on the segment of a connected prefix, every flow's
+     * destination owned by some host and reachable from its client by a connected prefix or a
+     * route, every served-by host running a server on the expected endpoint.
+     */
+    @TestFactory
+    Stream<DynamicTest> topologyMakesSense() {
+        return Library.files().stream().map(f -> DynamicTest.dynamicTest(f.getFileName().toString(), () -> {
+            Scenario s = ScenarioReader.read(f);
+            Map<Ipv4, String> ethOwner = new HashMap<>();
+            Map<Ipv4, String> anyOwner = new HashMap<>();
+            for (Host h : s.hosts())
+                for (Address a : h.config().addresses()) {
+                    anyOwner.putIfAbsent(a.prefix().address(), h.name());
+                    if (iface(h, a.device()).kind() != Interface.Kind.ETHERNET) continue;
+                    String prev = ethOwner.put(a.prefix().address(), h.name());
+                    assertTrue(prev == null || prev.equals(h.name()), a + " on " + h.name() + " and " + prev);
+                }
+            for (Host h : s.hosts())
+                for (Route r : h.config().routes()) {
+                    if (r.via() == null) continue;
+                    Address on = connected(h, r.via());
+                    assertNotNull(on, h.name() + ": gateway " + r.via() + " is not on a connected ethernet prefix");
+                    String seg = iface(h, on.device()).segment();
+                    String gw = ethOwner.get(r.via());
+                    assertNotNull(gw, h.name() + ": no host has gateway " + r.via());
+                    Host g = s.host(gw).orElseThrow();
+                    assertTrue(g.config().addresses().stream().anyMatch(a -> a.prefix().address().equals(r.via())
+                            && seg.equals(iface(g, a.device()).segment())), gw + " is not on segment " + seg);
+                }
+            for (Traffic t : s.traffic()) {
+                Traffic.Flow fl = (Traffic.Flow) t;
+                Ipv4 dst = fl.to().address();
+                assertNotNull(anyOwner.get(dst), fl.id() + ": no host owns " + dst);
+                Host c = s.host(fl.from()).orElseThrow();
+                boolean reachable = connected(c, dst) != null
+                        || c.config().routes().stream().anyMatch(r -> r.destination().contains(dst));
+                assertTrue(reachable, fl.id() + ": " + c.name() + " has no route to " + dst);
+            }
+            for (Expectation e : s.expectations())
+                if (e instanceof Expectation.ServedBy sb) {
+                    assertTrue(s.servers().stream().anyMatch(v -> v.host().equals(sb.host())), sb.host() + " runs no server");
+                    if (sb.server() != null) {
+                        assertEquals(sb.host(), anyOwner.get(sb.server().address()), "endpoint " + sb.server());
+                        assertTrue(s.servers().stream().anyMatch(v -> v.host().equals(sb.host()) && v.port() == sb.server().port()),
+                                sb.host() + " has no server on " + sb.server());
+                    }
+                }
+        }));
+    }
+
+    private static Interface iface(Host h, String name) {
+        return h.interfaces().stream().filter(i -> i.name().equals(name)).findFirst()
+                .orElseThrow(() -> new AssertionError(h.name() + " has no interface " + name));
+    }
+
+    /** The ethernet address of h whose prefix holds a (a directly connected neighbour), or null. */
+    private static Address connected(Host h, Ipv4 a) {
+        return h.config().addresses().stream()
+                .filter(x -> iface(h, x.device()).kind() == Interface.Kind.ETHERNET && x.prefix().length() < 32
+                        && x.prefix().contains(a))
+                .findFirst().orElse(null);
     }
 
     @Test

@@ -245,6 +245,14 @@ class ScenarioReaderTest {
     }
 
     @Test
+    void foldedConfigTextIsRefused() {
+        ParseError e = error(with("    interfaces:\n      - {name: eth0",
+                "    config:\n      - kind: script\n        text: >\n          modprobe ip_vs\n          modprobe ip_vs_rr\n    interfaces:\n      - {name: eth0"));
+        assertTrue(e.problem().contains("'|' block"), e.problem());
+        assertEquals(12, e.where().line());
+    }
+
+    @Test
     void unknownConfigKindListsTheAllowedKinds() {
         ParseError e = error(with("    interfaces:\n      - {name: eth0",
                 "    config: [{kind: nft, text: x}]\n    interfaces:\n      - {name: eth0"));
