@@ -32,6 +32,10 @@ ROUTER = """\
       - {name: eth1, segment: inside, addresses: [10.0.0.254/24]}
     sysctls:
       net.ipv4.ip_forward: 1
+      # DR and TUN replies come from the VIP, an outside address, in through eth1: no
+      # reverse-path filter (0 is the kernel default; written out because distributions set 1)
+      net.ipv4.conf.all.rp_filter: 0
+      net.ipv4.conf.eth1.rp_filter: 0
 """
 
 
