@@ -34,10 +34,17 @@ public final class HostScript {
     /** How a command is joined to the one before it. */
     public enum Connector { SEQUENCE, AND, OR }
 
-    /** One simple command: its words (tool name first), where it starts, and its connector. */
-    public record Command(List<String> words, SourceRef where, Connector connector) {
+    /**
+     * One simple command: its words (tool name first), where it starts, its connector, and the
+     * /proc/sys file its output is written to (`echo 1 > /proc/sys/net/ipv4/ip_forward`), or null.
+     */
+    public record Command(List<String> words, SourceRef where, Connector connector, String writesTo) {
         public Command {
             words = List.copyOf(words);
+        }
+
+        public Command(List<String> words, SourceRef where, Connector connector) {
+            this(words, where, connector, null);
         }
 
         public String name() {
@@ -106,6 +113,7 @@ public final class HostScript {
     private boolean dispatch(HostConfigBuilder b, Command c) {
         String name = c.name();
         String base = name.substring(name.lastIndexOf('/') + 1);
+        if (c.writesTo() != null) return writeProcSys(b, c, base);
         ToolCommand tool = tools.get(base);
         if (tool != null) {
             Optional<Diagnostic> d;
@@ -134,6 +142,26 @@ public final class HostScript {
                 + "; skipped as harmless: echo, curl, ping and other read-only tools");
     }
 
+    /**
+     * `echo VALUE > /proc/sys/a/b/c` is how older LVS guides set sysctls; it is replayed as
+     * `sysctl -w a.b.c=VALUE` through the sysctl model (or stored directly when none is installed).
+     */
+    private boolean writeProcSys(HostConfigBuilder b, Command c, String base) {
+        List<String> args = c.words().subList(1, c.words().size());
+        if (!base.equals("echo") || args.isEmpty() || args.get(0).startsWith("-") && !args.get(0).equals("-n"))
+            throw new ParseError(c.where(), "only `echo VALUE > " + c.writesTo() + "` is replayed as a sysctl write");
+        if (args.get(0).equals("-n")) args = args.subList(1, args.size());
+        if (args.isEmpty()) throw new ParseError(c.where(), "`echo` writes no value to " + c.writesTo());
+        String key = io.fnlab.model.sysctl.Sysctls.normalise(c.writesTo().substring("/proc/sys/".length()));
+        String value = String.join(" ", args);
+        ToolCommand sysctl = tools.get("sysctl");
+        if (sysctl == null) {
+            b.sysctls.put(key, value);
+            return true;
+        }
+        return dispatch(b, new Command(List.of("sysctl", "-w", key + "=" + value), c.where(), c.connector(), null));
+    }
+
     // ---------------------------------------------------------------------------------------
     // Splitting
 
@@ -155,6 +183,7 @@ public final class HostScript {
         private int i, line = 1, col = 1;
         private Connector pending = Connector.SEQUENCE;
         private boolean pendingOpen; // a '&&' or '||' waits for its right-hand command
+        private String writesTo; // the /proc/sys file the current command's output goes to
 
         Splitter(String text, String file) {
             this.s = text.replace("\r\n", "\n");
@@ -272,14 +301,23 @@ public final class HostScript {
             // an fd number written right before '>' belongs to the redirection, not the command
             int k = buf.length();
             while (k > 0 && Character.isDigit(buf.charAt(k - 1))) k--;
+            boolean fd1 = true;
             if (k < buf.length() && (k == 0 || Character.isWhitespace(buf.charAt(k - 1)))) {
+                fd1 = buf.substring(k).equals("1");
                 buf.setLength(k);
                 while (pos.size() > k) pos.remove(pos.size() - 1);
             }
             if (s.charAt(i) == '<') throw new ParseError(at, "input redirection and here-documents are not replayed");
-            if (s.charAt(i) == '&') advance();
+            if (s.charAt(i) == '&') {
+                fd1 = false;
+                advance();
+            }
             advance(); // '>'
-            if (peek(0) == '>') advance();
+            boolean append = false;
+            if (peek(0) == '>') {
+                append = true;
+                advance();
+            }
             boolean dup = false;
             if (peek(0) == '&') {
                 dup = true;
@@ -290,7 +328,13 @@ public final class HostScript {
             while (i < s.length() && " \t\n;&|<>".indexOf(s.charAt(i)) < 0) advance();
             String target = s.substring(st, i);
             boolean ok = dup ? target.matches("[0-9]+|-") : target.equals("/dev/null");
-            if (!ok) throw new ParseError(at, "redirection to '" + target + "' is not replayed (only output to /dev/null is dropped)");
+            if (!ok && !dup && !append && fd1 && target.matches("/proc/sys/[A-Za-z0-9_./-]+") && !target.contains("..")) {
+                if (writesTo != null) throw new ParseError(at, "two output redirections in one command");
+                writesTo = target;
+                return;
+            }
+            if (!ok) throw new ParseError(at, "redirection to '" + target + "' is not replayed (only output to /dev/null is dropped,"
+                    + " and `echo VALUE > /proc/sys/...` is replayed as a sysctl write)");
         }
 
         private boolean atWordStart() {
@@ -310,6 +354,7 @@ public final class HostScript {
 
         private void end(Connector next, boolean newline) {
             String text = buf.toString();
+            if (text.isBlank() && writesTo != null) throw error("a redirection without a command");
             if (text.isBlank()) {
                 if (newline && pendingOpen) {
                     // "a &&<newline> b": the shell reads on
@@ -323,6 +368,7 @@ public final class HostScript {
             }
             buf.setLength(0);
             pos.clear();
+            writesTo = null;
         }
 
         private static String describe(Connector c, boolean newline) {
@@ -354,7 +400,7 @@ public final class HostScript {
             }
             if (words.get(0).contains("=") && !words.get(0).startsWith("="))
                 throw new ParseError(where, "variable assignments ('" + words.get(0) + "') are not replayed");
-            out.add(new Command(words, where, pending));
+            out.add(new Command(words, where, pending, writesTo));
             pending = Connector.SEQUENCE;
             pendingOpen = false;
         }

@@ -120,6 +120,24 @@ class HostScriptTest {
     }
 
     @Test
+    void echoIntoProcSysIsASysctlWrite() {
+        HostConfigBuilder b = new HostConfigBuilder();
+        HostScript.discovered().run(b, "echo 1 > /proc/sys/net/ipv4/ip_forward\necho -n 1 >/proc/sys/net/ipv4/vs/conntrack", "t.sh");
+        assertEquals("1", b.sysctls.get("net.ipv4.ip_forward"));
+        assertEquals("1", b.sysctls.get("net.ipv4.vs.conntrack"));
+        assertTrue(FakeTools.CALLS.stream().anyMatch(c -> c.tool().equals("sysctl")
+                && c.argv().equals(List.of("-w", "net.ipv4.ip_forward=1")) && c.where().equals(new SourceRef("t.sh", 1, 1))));
+        HostConfigBuilder direct = new HostConfigBuilder();
+        new HostScript(java.util.Map.of()).run(direct, "echo 0 > /proc/sys/net/ipv4/vs/conn_reuse_mode", "t.sh");
+        assertEquals("0", direct.sysctls.get("net.ipv4.vs.conn_reuse_mode"));
+        assertThrows(ParseError.class, () -> parse("echo 1 >> /proc/sys/net/ipv4/ip_forward"));
+        assertThrows(ParseError.class, () -> parse("echo 1 > /etc/sysctl.conf"));
+        assertThrows(ParseError.class, () -> HostScript.discovered().run(new HostConfigBuilder(),
+                "cat x > /proc/sys/net/ipv4/ip_forward", "t.sh"));
+        assertThrows(ParseError.class, () -> parse("> /proc/sys/net/ipv4/ip_forward"));
+    }
+
+    @Test
     void andAcrossNewlineContinuesTheList() {
         List<HostScript.Command> cs = parse("modprobe ip_vs &&\n  modprobe ip_vs_rr");
         assertEquals(2, cs.size());
