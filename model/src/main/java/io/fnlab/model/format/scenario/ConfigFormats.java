@@ -1,6 +1,5 @@
 package io.fnlab.model.format.scenario;
 
-import io.fnlab.model.parse.ParseError;
 import io.fnlab.model.parse.SourceRef;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -45,10 +44,6 @@ public final class ConfigFormats {
 
     /** The format for kind, or a ParseError at where naming the allowed kinds. */
     public static ConfigFormat get(String kind, SourceRef where) {
-        ConfigFormat f = discovered().get(kind);
-        if (f != null) return f;
-        if (DOCUMENTED.contains(kind))
-            throw new ParseError(where, "config kind '" + kind + "' is defined but no reader for it is installed in this fnlab build");
-        throw new ParseError(where, "unknown config kind '" + kind + "'; allowed kinds: " + String.join(", ", allowedKinds()));
+        return Toolbox.discovered().format(kind, where);
     }
 }

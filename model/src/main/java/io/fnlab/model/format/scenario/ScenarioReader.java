@@ -62,12 +62,15 @@ public final class ScenarioReader {
     private static final Pattern IFNAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,14}");
     private static final Pattern CAUSE_KIND = Pattern.compile("[a-z][a-z0-9]*(-[a-z0-9]+)*");
     private static final Pattern MAC = Pattern.compile("[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}");
+    private static final long MAX_CONFIG_BYTES = 64L << 20;
     private static final Pattern DURATION = Pattern.compile("([0-9]{1,9})(ms|s)?");
 
     private final String file;
     private final Path dir;
+    private final Toolbox tools;
 
-    private ScenarioReader(Path path) {
+    private ScenarioReader(Path path, Toolbox tools) {
+        this.tools = tools;
         this.file = path.toString();
         Path parent = path.toAbsolutePath().getParent();
         this.dir = parent == null ? Path.of(".") : parent;
@@ -75,18 +78,27 @@ public final class ScenarioReader {
 
     /** Reads and checks a scenario file; config files it names are read relative to its directory. */
     public static Scenario read(Path file) {
+        return read(file, Toolbox.discovered());
+    }
+
+    /** As {@link #read(Path)}, applying host configs with the given tools. */
+    public static Scenario read(Path file, Toolbox tools) {
         byte[] bytes;
         try {
             bytes = Files.readAllBytes(file);
         } catch (IOException | RuntimeException e) {
             throw new ParseError(new SourceRef(file.toString(), 0, 0), "cannot read the scenario file: " + e.getMessage());
         }
-        return parse(decode(bytes, file.toString()), file);
+        return parse(decode(bytes, file.toString()), file, tools);
     }
 
     /** Parses text as if read from file (file gives locations and the directory for `file:` items). */
     public static Scenario parse(String text, Path file) {
-        return new ScenarioReader(file).scenario(YamlTree.parse(file.toString(), text.replace("\r\n", "\n")));
+        return parse(text, file, Toolbox.discovered());
+    }
+
+    public static Scenario parse(String text, Path file, Toolbox tools) {
+        return new ScenarioReader(file, tools).scenario(YamlTree.parse(file.toString(), text.replace("\r\n", "\n")));
     }
 
     static String decode(byte[] bytes, String file) {
@@ -336,7 +348,7 @@ public final class ScenarioReader {
     private void config(YamlNode n, HostConfigBuilder b, String what) {
         YamlObject c = new YamlObject(n, "a config item of " + what, CONFIG);
         String kind = c.string("kind").strip();
-        ConfigFormat format = ConfigFormats.get(kind, c.at("kind"));
+        ConfigFormat format = tools.format(kind, c.at("kind"));
         if (c.has("text") == c.has("file"))
             throw new ParseError(c.where(), "a config item needs exactly one of 'text' (inline) or 'file' (relative to the scenario)");
         String text, source;
@@ -359,10 +371,15 @@ public final class ScenarioReader {
             } catch (RuntimeException e) {
                 throw new ParseError(c.at("file"), "not a file name: '" + rel + "'");
             }
+            if (!Files.isRegularFile(p))
+                throw new ParseError(c.at("file"), "config file '" + rel + "' is not a regular file (looked for " + p + ")");
             try {
+                if (Files.size(p) > MAX_CONFIG_BYTES)
+                    throw new ParseError(c.at("file"), "config file '" + rel + "' is larger than " + MAX_CONFIG_BYTES + " bytes");
                 text = decode(Files.readAllBytes(p), rel).replace("\r\n", "\n");
             } catch (IOException | RuntimeException e) {
-                if (e instanceof ParseError pe) throw new ParseError(c.at("file"), rel + ": " + pe.problem());
+                if (e instanceof ParseError pe)
+                    throw pe.where().line() == 1 && pe.problem().equals("not UTF-8 text") ? new ParseError(c.at("file"), rel + ": not UTF-8 text") : pe;
                 throw new ParseError(c.at("file"), "cannot read config file '" + rel + "' (looked for " + p + ")");
             }
             source = Path.of(file).resolveSibling(rel).normalize().toString();
