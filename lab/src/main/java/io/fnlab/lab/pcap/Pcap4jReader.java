@@ -36,7 +36,8 @@ public final class Pcap4jReader {
         }
         try {
             int dlt = h.getDlt().value();
-            LinkType lt = LinkType.of(dlt);
+            // libpcap hands out DLT_ numbers: LINKTYPE_RAW (101) is DLT_RAW, 12 (14 on OpenBSD)
+            LinkType lt = dlt == 12 || dlt == 14 ? LinkType.RAW : LinkType.of(dlt);
             long index = 0;
             while (true) {
                 byte[] raw;
