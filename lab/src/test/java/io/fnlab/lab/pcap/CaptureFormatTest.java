@@ -81,8 +81,8 @@ class CaptureFormatTest {
         assertEquals(28, unreach.payloadLength());
         assertNotNull(unreach.quoted());
         assertEquals(Ipv4.parse("10.0.0.53"), unreach.quoted().dst());
-        assertEquals(5353, unreach.quoted().sport());
-        assertEquals(53, unreach.quoted().dport());
+        assertEquals(41000, unreach.quoted().sport());
+        assertEquals(18999, unreach.quoted().dport());
         assertEquals(17, unreach.quoted().protocol());
         CapturedPacket ipip = p.get(5);
         assertEquals(4, ipip.protocol());

@@ -26,7 +26,7 @@ final class Packets {
     }
 
     static SkBuff udp() {
-        SkBuff s = SkBuff.udp(Ipv4.parse("10.0.0.1"), 5353, Ipv4.parse("10.0.0.53"), 53);
+        SkBuff s = SkBuff.udp(Ipv4.parse("10.0.0.1"), 41000, Ipv4.parse("10.0.0.53"), 18999);
         s.payload = "hello".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
         s.tos = 0x10;
         return s;
