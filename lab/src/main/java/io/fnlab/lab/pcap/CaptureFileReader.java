@@ -243,8 +243,6 @@ public final class CaptureFileReader implements Closeable {
                 if (bom == BOM) big = true;
                 else if (Integer.reverseBytes(bom) == BOM) big = false;
                 else throw error(blk, String.format("section header at byte %d: byte-order magic 0x%08x is not 0x1a2b3c4d", blk, bom));
-            } else if (count == 0 && ifaces.isEmpty() && blk == 0) {
-                throw error(0, "pcapng file does not start with a section header block");
             }
             int type = i32(pos);
             long len = i32(pos + 4) & 0xffffffffL;

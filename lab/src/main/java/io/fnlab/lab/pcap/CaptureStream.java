@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 import java.util.function.Consumer;
+import java.util.function.IntFunction;
 
 /**
  * The normalised packets of one capture file, streamed: an iterator that holds one packet and
@@ -22,18 +23,29 @@ public final class CaptureStream implements Iterator<CapturedPacket>, Closeable 
     private final CaptureFileReader reader;
     private final PacketDecoder decoder;
     private final String fileName;
+    private final IntFunction<String> ifNames;
     private CapturedPacket pending;
     private boolean done;
 
-    private CaptureStream(CaptureFileReader reader) {
+    private CaptureStream(CaptureFileReader reader, IntFunction<String> ifNames) {
         this.reader = reader;
+        this.ifNames = ifNames;
         this.decoder = new PacketDecoder(new CaptureStats());
         Path fn = Path.of(reader.file()).getFileName();
         this.fileName = fn == null ? reader.file() : fn.toString();
     }
 
     public static CaptureStream open(Path path) {
-        return new CaptureStream(CaptureFileReader.open(path));
+        return new CaptureStream(CaptureFileReader.open(path), null);
+    }
+
+    /**
+     * As {@link #open(Path)}, naming the capture point of a Linux cooked v2 packet (tcpdump -i any)
+     * after its interface index: {@code ifNames} maps an ifindex of the capturing namespace to a
+     * device name, or returns null to keep the default (if_name, else the file name).
+     */
+    public static CaptureStream open(Path path, IntFunction<String> ifNames) {
+        return new CaptureStream(CaptureFileReader.open(path), ifNames);
     }
 
     /** Reads the whole file through {@code sink}, one packet at a time, and returns the counts. */
@@ -62,6 +74,10 @@ public final class CaptureStream implements Iterator<CapturedPacket>, Closeable 
             String point = f.name() != null ? f.name() : fileName;
             pending = decoder.decode(point, reader.count() - 1, reader.timestampNanos(), f.linkType(), f.rawLinkType(),
                     reader.flagDirection(), reader.data(), reader.offset(), reader.length());
+            if (pending != null && ifNames != null && pending.ifIndex() > 0) {
+                String dev = ifNames.apply(pending.ifIndex());
+                if (dev != null) pending = pending.at(dev, pending.index(), pending.timestampNanos(), pending.direction(), pending.ifIndex());
+            }
         }
         return pending != null;
     }

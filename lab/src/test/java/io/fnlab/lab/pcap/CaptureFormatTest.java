@@ -194,6 +194,42 @@ class CaptureFormatTest {
         assertEquals(CapturedPacket.fromSkBuff(Packets.udp()), CaptureStream.readAll(f).get(0).headers());
     }
 
+    @Test
+    void vlanTaggedEthernetAndUnsupportedLinkTypes() throws Exception {
+        byte[] plain = frame(LinkType.ETHERNET, Packets.syn(), Direction.UNKNOWN);
+        byte[] tagged = new byte[plain.length + 4];
+        System.arraycopy(plain, 0, tagged, 0, 12);
+        tagged[12] = (byte) 0x81; tagged[13] = 0; tagged[14] = 0; tagged[15] = 42; // 802.1Q, VLAN 42
+        System.arraycopy(plain, 12, tagged, 16, plain.length - 12);
+        Path f = dir.resolve("vlan.pcapng");
+        Files.write(f, new PcapngBuilder(ByteOrder.LITTLE_ENDIAN).section(ByteOrder.LITTLE_ENDIAN)
+                .iface(1, "eth0", -1, 0).iface(147, "user0", -1, 0)
+                .epb(0, 1, tagged, -1).epb(1, 1, plain, -1).bytes());
+        List<CapturedPacket> got = new ArrayList<>();
+        CaptureStats st = CaptureStream.forEach(f, got::add);
+        assertEquals(1, got.size());
+        assertEquals(CapturedPacket.fromSkBuff(Packets.syn()), got.get(0).headers());
+        assertEquals(1L, st.skipped().get("frames of unsupported link type 147"));
+    }
+
+    @Test
+    void cookedV2InterfaceIndexNamesTheCapturePoint() {
+        Path f = dir.resolve("any.pcap");
+        try (PcapWriter w = PcapWriter.create(f, LinkType.LINUX_SLL2)) {
+            w.write(T0, Packets.syn(), L2Meta.cooked(7, Direction.OUT, Packets.MAC_A));
+            w.write(T0, Packets.synAck(), L2Meta.cooked(9, Direction.IN, Packets.MAC_B));
+        }
+        List<CapturedPacket> got = new ArrayList<>();
+        try (CaptureStream s = CaptureStream.open(f, ix -> ix == 7 ? "veth0" : null)) {
+            s.forEachRemaining(got::add);
+        }
+        assertEquals("veth0", got.get(0).capturePoint());
+        assertEquals(7, got.get(0).ifIndex());
+        assertEquals("any.pcap", got.get(1).capturePoint(), "unknown index keeps the file name");
+        assertEquals(9, got.get(1).ifIndex());
+        assertEquals(Direction.IN, got.get(1).direction());
+    }
+
     /** A frame with the given link-layer header, through the writer (so the writer's headers are tested too). */
     static byte[] frame(LinkType lt, SkBuff s, Direction dir) throws Exception {
         Path tmp = Files.createTempFile("fnlab-frame", ".pcap");
