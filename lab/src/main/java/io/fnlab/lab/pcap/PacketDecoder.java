@@ -83,10 +83,9 @@ public final class PacketDecoder {
             case ETH_P_IPV6 -> { return skip("ipv6", index); }
             default -> { return skip(String.format("ethertype 0x%04x", ethertype), index); }
         }
-        CapturedPacket p = ipv4(b, l3, off + len, index, 0);
-        if (p == null) return null;
-        stats.ipv4();
-        return p.at(point, index, tsNanos, dir, ifindex);
+        CapturedPacket p = ipv4(b, l3, off + len, new Meta(point, index, tsNanos, dir, ifindex), 0);
+        if (p != null) stats.ipv4();
+        return p;
     }
 
     private CapturedPacket skip(String why, long index) {
@@ -94,8 +93,12 @@ public final class PacketDecoder {
         return null;
     }
 
+    /** Capture metadata handed down so that each record is built once, inner packets included. */
+    private record Meta(String point, long index, long ts, Direction dir, int ifindex) {}
+
     /** Parses an IPv4 packet at b[o, end); null (counted) when the header itself is unusable. */
-    private CapturedPacket ipv4(byte[] b, int o, int end, long index, int depth) {
+    private CapturedPacket ipv4(byte[] b, int o, int end, Meta m, int depth) {
+        long index = m.index();
         if (end - o < 20) return skip("ipv4 header cut by snaplen", index);
         int vihl = b[o] & 0xff;
         if (vihl >> 4 != 4) return skip("frames labelled IPv4 with IP version " + (vihl >> 4), index);
@@ -146,7 +149,7 @@ public final class PacketDecoder {
                         if (avail - l4 >= 8) {
                             if (CapturedPacket.isIcmpError(type)) {
                                 seq = u32(b, l4 + 4);
-                                if (depth < MAX_DEPTH && avail - l4 >= 28) quoted = quotedHeader(b, l4 + 8, avail, index, depth + 1);
+                                if (depth < MAX_DEPTH && avail - l4 >= 28) quoted = quotedHeader(b, l4 + 8, avail, m, depth + 1);
                             } else {
                                 sport = u16(b, l4 + 4);
                                 seq = u16(b, l4 + 6);
@@ -156,7 +159,7 @@ public final class PacketDecoder {
                     truncated |= avail - l4 < 8;
                 }
                 case 4 -> {
-                    if (depth < MAX_DEPTH && avail - l4 >= 20) inner = ipv4(b, l4, avail, index, depth + 1);
+                    if (depth < MAX_DEPTH && avail - l4 >= 20) inner = ipv4(b, l4, avail, m, depth + 1);
                     else if (avail - l4 < 20) truncated = true;
                 }
                 default -> { }
@@ -164,12 +167,13 @@ public final class PacketDecoder {
         }
         int payload = Math.max(0, total - ihl - (first ? l4hdr : 0));
         if (truncated && depth == 0) stats.note("packets with headers cut by the snaplen", index);
-        return new CapturedPacket(null, index, 0, Direction.UNKNOWN, 0, src, dst, proto, sport, dport, flags, seq, ack,
+        return new CapturedPacket(m.point(), index, m.ts(), m.dir(), m.ifindex(), src, dst, proto, sport, dport, flags, seq, ack,
                 payload, ttl, id, tos, fragment, truncated, quoted, inner);
     }
 
     /** The IP header and first 8 L4 bytes an ICMP error quotes (RFC 792; Linux quotes more). */
-    private CapturedPacket quotedHeader(byte[] b, int o, int end, long index, int depth) {
+    private CapturedPacket quotedHeader(byte[] b, int o, int end, Meta m, int depth) {
+        long index = m.index();
         int vihl = b[o] & 0xff;
         int ihl = (vihl & 15) * 4;
         if (vihl >> 4 != 4 || ihl < 20 || end - o < ihl) {
@@ -177,7 +181,7 @@ public final class PacketDecoder {
             return null;
         }
         int stop = Math.min(end, o + ihl + 8);
-        CapturedPacket full = ipv4(b, o, stop, index, depth);
+        CapturedPacket full = ipv4(b, o, stop, m, depth);
         return full == null ? null : full.asQuoted();
     }
 
