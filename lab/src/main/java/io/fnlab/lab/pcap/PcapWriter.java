@@ -16,8 +16,8 @@ import java.nio.file.StandardOpenOption;
  * 1 MiB buffer. Nanosecond magic by default; microsecond and big-endian files for tests.
  *
  * <p>Why not pcap4j's dumper ({@code Pcaps.openDead} + {@code dumpOpen} + {@code dumpRaw}): it
- * makes one JNA call per packet and takes a java.sql.Timestamp, and {@code PcapBench} measured
- * it far below this writer (numbers in PcapBench); writing the 24-byte header and 16-byte
+ * makes one JNA call per packet and takes a java.sql.Timestamp, and {@code PcapBench} (lab/src/test)
+ * measured it at about 40,000 packets/s against 1-1.9 million for this writer; writing the 24-byte header and 16-byte
  * record headers ourselves is a few lines.
  */
 public final class PcapWriter implements Closeable {
