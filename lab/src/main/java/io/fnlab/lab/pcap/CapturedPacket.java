@@ -89,7 +89,7 @@ public record CapturedPacket(
                 dport = s.dport & 0xffff;
                 if (isIcmpError(dport >> 8) && s.icmpInner != null) {
                     quoted = fromSkBuff(s.icmpInner).asQuoted();
-                    payload = Math.min(PacketEncoder.length(s.icmpInner), PacketEncoder.quotedLength(s.icmpInner));
+                    payload = PacketEncoder.quotedLength(s.icmpInner);
                 } else if (isIcmpError(dport >> 8)) {
                     payload = s.payload.length;
                 } else {
