@@ -56,17 +56,19 @@ public final class LabScript {
         s.append("  trap - EXIT INT TERM\n");
         s.append("  for p in $FNLAB_PIDS; do kill -TERM \"$p\" 2>/dev/null; done\n");
         s.append("  for p in $FNLAB_PIDS; do wait \"$p\" 2>/dev/null; done\n");
+        if (plan.capture()) {
+            // read inside the host's namespace: tcpdump names the SLL2 ifindex after the reader's devices
+            for (LabPlan.LabHost h : plan.hosts()) {
+                String f = "\"$FNLAB_OUT/" + h.name() + ".pcap\"";
+                s.append("  [ -s ").append(f).append(" ] && ip netns exec ").append(ns(prefix, h.name()))
+                        .append(" tcpdump -nn -r ").append(f).append(" > \"$FNLAB_OUT/")
+                        .append(h.name()).append(".pcap.txt\" 2>/dev/null\n");
+            }
+        }
         for (String n : nss) {
             // anything else still running in there would keep the namespace alive after del
             s.append("  for p in $(ip netns pids ").append(n).append(" 2>/dev/null); do kill -KILL \"$p\" 2>/dev/null; done\n");
             s.append("  ip netns del ").append(n).append(" 2>/dev/null\n");
-        }
-        if (plan.capture()) {
-            for (LabPlan.LabHost h : plan.hosts()) {
-                String f = "\"$FNLAB_OUT/" + h.name() + ".pcap\"";
-                s.append("  [ -s ").append(f).append(" ] && tcpdump -nn -r ").append(f).append(" > \"$FNLAB_OUT/")
-                        .append(h.name()).append(".pcap.txt\" 2>/dev/null\n");
-            }
         }
         s.append("  return 0\n}\n");
         s.append("trap 'fnlab_cleanup' EXIT\ntrap 'fnlab_cleanup; exit 130' INT TERM\n");
@@ -74,7 +76,13 @@ public final class LabScript {
 
         // namespaces and segments
         for (String n : nss) s.append("ip netns add ").append(n).append(" || exit 90\n");
-        for (String n : nss) s.append("ip -n ").append(n).append(" link set lo up\n");
+        for (String n : nss) {
+            s.append("ip -n ").append(n).append(" link set lo up\n");
+            // fnlab is IPv4-only: no IPv6 autoconf chatter (router solicitations, MLD) in the captures.
+            // These are the new namespace's own sysctls, set before its veths exist so they inherit them.
+            s.append("ip netns exec ").append(n).append(" sh -c 'echo 1 > /proc/sys/net/ipv6/conf/all/disable_ipv6; ")
+                    .append("echo 1 > /proc/sys/net/ipv6/conf/default/disable_ipv6' 2>/dev/null\n");
+        }
         Map<String, String> bridges = new LinkedHashMap<>();
         for (LabPlan.LabHost h : plan.hosts()) {
             for (LabPlan.LabIface i : h.interfaces()) {
