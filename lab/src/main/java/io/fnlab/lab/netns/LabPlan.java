@@ -126,7 +126,7 @@ public record LabPlan(String name, List<LabHost> hosts, List<LabServer> servers,
                         f.request() == null ? "hello" : f.request(), timeoutMs, Math.max(1, f.repeat())));
             }
         }
-        String name = s.name().toLowerCase().replaceAll("[^a-z0-9_-]", "-");
+        String name = s.name().toLowerCase().replaceAll("[^a-z0-9_-]+", "-").replaceAll("-+$", "");
         if (name.isEmpty() || !Character.isLetterOrDigit(name.charAt(0))) name = "s" + name;
         if (name.length() > 31) name = name.substring(0, 31);
         return new LabPlan(name, hosts, servers, steps, true);
