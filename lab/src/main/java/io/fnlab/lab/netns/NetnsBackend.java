@@ -42,7 +42,15 @@ public final class NetnsBackend {
             Path script = tmp.resolve("case.sh");
             Files.writeString(script, LabScript.standalone(plan, prefix, out.toString(), ProbeBinary.host().toString()));
             Path dir = tmp;
-            hook = new Thread(() -> { removeNamespaces(prefix); Exec.deleteTree(dir); }, "fnlab-netns-cleanup");
+            Path scriptPath = script;
+            hook = new Thread(() -> {
+                // the JVM is going away (Ctrl-C): stop our case script first, then what it left behind
+                ProcessHandle.current().descendants()
+                        .filter(ph -> ph.info().arguments().map(a -> String.join(" ", a).contains(scriptPath.toString())).orElse(false))
+                        .forEach(ph -> { ph.descendants().forEach(ProcessHandle::destroyForcibly); ph.destroyForcibly(); });
+                removeNamespaces(prefix);
+                Exec.deleteTree(dir);
+            }, "fnlab-netns-cleanup");
             Runtime.getRuntime().addShutdownHook(hook);
             Exec.Result r = Exec.run(timeout, tmp, "sh", script.toString());
             removeNamespaces(prefix);

@@ -104,6 +104,15 @@ public final class VmBackend {
         }
     }
 
+    /**
+     * Runs lab cases in one boot (the same shell the netns backend runs, see LabScript.vmJob) and
+     * splits the outputs per case.
+     */
+    public Map<String, io.fnlab.lab.netns.LabResult> runPlans(List<io.fnlab.lab.netns.LabPlan> cases, Duration timeout) {
+        VmResult r = run(io.fnlab.lab.netns.LabScript.vmJob(cases), Map.of(), timeout);
+        return io.fnlab.lab.netns.LabResult.fromVm(cases, r);
+    }
+
     /** The image's initramfs followed by a small cpio with /job/job.sh and /job/in/*. */
     private void writeInitrd(Path initrd, String jobScript, Map<String, byte[]> inputs) throws IOException {
         try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(initrd))) {

@@ -123,8 +123,13 @@ public final class VmImage {
             Path staged = work.resolve("image");
             Files.writeString(staged.resolve("kernel-version"), kver + "\n");
             Files.writeString(staged.resolve("package"), pkg + " " + version + "\n");
-            if (Files.exists(dir)) Exec.deleteTree(dir);
-            Files.move(staged, dir, StandardCopyOption.ATOMIC_MOVE);
+            try {
+                Files.move(staged, dir, StandardCopyOption.ATOMIC_MOVE);
+            } catch (java.nio.file.FileSystemException raced) {
+                // another JVM (a parallel test fork) finished the same image first: use theirs
+                if (!Files.exists(kv)) throw raced;
+                return new VmImage(dir, pkg, version, Files.readString(kv).trim(), 0);
+            }
             long ms = (System.nanoTime() - t0) / 1_000_000;
             Progress.say("VM image built in " + ms + " ms");
             return new VmImage(dir, pkg, version, kver, ms);
