@@ -56,6 +56,8 @@ public final class VmImage {
     static final String XTABLES_DIR = "/usr/lib/x86_64-linux-gnu/xtables";
     static final String DEFAULT_META_PACKAGE = "linux-image-amd64";
 
+    private static String[] resolved;
+
     private final Path dir;
     private final String packageName;
     private final String packageVersion;
@@ -99,9 +101,14 @@ public final class VmImage {
 
     /** Returns the cached image for the current Debian kernel package, building it when missing. */
     public static synchronized VmImage ensure(Path cacheDir) {
-        String pkg = System.getenv().getOrDefault("FNLAB_KERNEL_PACKAGE", "");
-        if (pkg.isBlank()) pkg = resolveKernelPackage();
-        String version = packageVersion(pkg);
+        if (resolved == null) {
+            // apt-cache takes seconds on a busy machine: ask once per JVM
+            String p = System.getenv().getOrDefault("FNLAB_KERNEL_PACKAGE", "");
+            if (p.isBlank()) p = resolveKernelPackage();
+            resolved = new String[] {p, packageVersion(p)};
+        }
+        String pkg = resolved[0];
+        String version = resolved[1];
         String key = ProbeBinary.sha256(String.join("\n", pkg, version, initScript(), String.join(",", MODULES),
                 String.join(",", TOOLS), ProbeBinary.source())).substring(0, 12);
         Path dir = cacheDir.resolve(pkg + "_" + version + "_" + key);
