@@ -92,7 +92,35 @@ public final class VmImage {
         for (String t : List.of("qemu-system-x86_64", "apt-get", "apt-cache", "dpkg-deb", "depmod", "gcc", "ldd")) {
             if (!Exec.onPath(t)) return java.util.Optional.of(t + " is not installed");
         }
+        if (Files.isDirectory(defaultCacheDir()) && cachedImageExists()) return java.util.Optional.empty();
+        try {
+            kernelPackage();
+        } catch (RuntimeException e) {
+            return java.util.Optional.of("no Debian kernel package to boot (set FNLAB_KERNEL_PACKAGE on non-Debian hosts): "
+                    + e.getMessage().lines().findFirst().orElse(""));
+        }
         return java.util.Optional.empty();
+    }
+
+    private static VmImage newestCached(Path cacheDir) {
+        try (var st = Files.list(cacheDir)) {
+            Path d = st.filter(x -> Files.exists(x.resolve("kernel-version")) && Files.exists(x.resolve("package"))
+                            && Files.exists(x.resolve("initramfs.cpio.gz")))
+                    .max(java.util.Comparator.comparing(x -> x.toFile().lastModified())).orElse(null);
+            if (d == null) return null;
+            String[] pv = Files.readString(d.resolve("package")).trim().split(" ");
+            return new VmImage(d, pv[0], pv.length > 1 ? pv[1] : "?", Files.readString(d.resolve("kernel-version")).trim(), 0);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private static boolean cachedImageExists() {
+        try (var st = Files.list(defaultCacheDir())) {
+            return st.anyMatch(d -> Files.exists(d.resolve("kernel-version")));
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     public static VmImage ensure() {
@@ -101,14 +129,18 @@ public final class VmImage {
 
     /** Returns the cached image for the current Debian kernel package, building it when missing. */
     public static synchronized VmImage ensure(Path cacheDir) {
-        if (resolved == null) {
-            // apt-cache takes seconds on a busy machine: ask once per JVM
-            String p = System.getenv().getOrDefault("FNLAB_KERNEL_PACKAGE", "");
-            if (p.isBlank()) p = resolveKernelPackage();
-            resolved = new String[] {p, packageVersion(p)};
+        String[] pv;
+        try {
+            pv = kernelPackage();
+        } catch (RuntimeException noApt) {
+            // offline, or apt knows no Debian kernel: the newest image already built will do
+            VmImage cached = newestCached(cacheDir);
+            if (cached == null) throw noApt;
+            Progress.say("apt unavailable, using cached " + cached.directory());
+            return cached;
         }
-        String pkg = resolved[0];
-        String version = resolved[1];
+        String pkg = pv[0];
+        String version = pv[1];
         String key = ProbeBinary.sha256(String.join("\n", pkg, version, initScript(), String.join(",", MODULES),
                 String.join(",", TOOLS), ProbeBinary.source())).substring(0, 12);
         Path dir = cacheDir.resolve(pkg + "_" + version + "_" + key);
@@ -154,6 +186,16 @@ public final class VmImage {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** {package, version} of the kernel to boot; apt-cache takes seconds on a busy machine, so once per JVM. */
+    static synchronized String[] kernelPackage() {
+        if (resolved == null) {
+            String p = System.getenv().getOrDefault("FNLAB_KERNEL_PACKAGE", "");
+            if (p.isBlank()) p = resolveKernelPackage();
+            resolved = new String[] {p, packageVersion(p)};
+        }
+        return resolved;
     }
 
     /** linux-image-amd64 depends on exactly one versioned image package; that is the one we boot. */
