@@ -53,6 +53,8 @@ public final class VmImage {
             "iptables-legacy", "iptables-legacy-save", "iptables-legacy-restore",
             "ipset", "ipvsadm", "ipvsadm-save", "ipvsadm-restore", "tcpdump", "conntrack");
 
+    /** Bump when the image layout changes, so old cache entries are not reused. */
+    static final String LAYOUT = "2";
     static final String XTABLES_DIR = "/usr/lib/x86_64-linux-gnu/xtables";
     static final String DEFAULT_META_PACKAGE = "linux-image-amd64";
 
@@ -72,7 +74,11 @@ public final class VmImage {
         this.buildMillis = buildMillis;
     }
 
-    public Path kernel() { return dir.resolve("vmlinuz"); }
+    /** The ELF vmlinux when it could be unpacked (PVH boot), else the bzImage. */
+    public Path kernel() {
+        Path elf = dir.resolve("vmlinux");
+        return Files.exists(elf) ? elf : dir.resolve("vmlinuz");
+    }
     public Path initramfs() { return dir.resolve("initramfs.cpio.gz"); }
     public Path directory() { return dir; }
     public String packageName() { return packageName; }
@@ -141,7 +147,7 @@ public final class VmImage {
         }
         String pkg = pv[0];
         String version = pv[1];
-        String key = ProbeBinary.sha256(String.join("\n", pkg, version, initScript(), String.join(",", MODULES),
+        String key = ProbeBinary.sha256(String.join("\n", LAYOUT, pkg, version, initScript(), String.join(",", MODULES),
                 String.join(",", TOOLS), ProbeBinary.source())).substring(0, 12);
         Path dir = cacheDir.resolve(pkg + "_" + version + "_" + key);
         Path kv = dir.resolve("kernel-version");
@@ -250,6 +256,7 @@ public final class VmImage {
 
         Path image = Files.createDirectories(work.resolve("image"));
         Files.copy(vmlinuz, image.resolve("vmlinuz"));
+        unpackVmlinux(vmlinuz, root.resolve("boot/config-" + kver), image.resolve("vmlinux"), work);
         Path probe = ProbeBinary.compile(work.resolve("fnlab-probe"));
         try (OutputStream fo = new BufferedOutputStream(Files.newOutputStream(image.resolve("initramfs.cpio.gz")));
              GZIPOutputStream gz = new GZIPOutputStream(fo, 1 << 16);
@@ -284,6 +291,36 @@ public final class VmImage {
             cpio.file("etc/fnlab/kernel-package", (pkg + "\n").getBytes(StandardCharsets.UTF_8), false);
         }
         return kver;
+    }
+
+    /**
+     * Under TCG, unpacking the xz bzImage costs about as long as the rest of the boot. A kernel with
+     * CONFIG_PVH boots from its ELF vmlinux straight away (qemu -kernel finds the PVH ELF note), so
+     * unpack it once here. Anything unexpected just leaves the bzImage in use.
+     */
+    private static void unpackVmlinux(Path vmlinuz, Path config, Path out, Path work) throws IOException {
+        if (!Files.exists(config) || !Files.readString(config).contains("\nCONFIG_PVH=y\n") || !Exec.onPath("xz")) return;
+        byte[] z = Files.readAllBytes(vmlinuz);
+        byte[] magic = {(byte) 0xfd, '7', 'z', 'X', 'Z', 0};
+        int at = -1;
+        for (int i = 0; i + magic.length <= z.length && at < 0; i++) {
+            if (java.util.Arrays.equals(z, i, i + magic.length, magic, 0, magic.length)) at = i;
+        }
+        if (at < 0) return;
+        Path xz = work.resolve("vmlinux.xz");
+        Files.write(xz, java.util.Arrays.copyOfRange(z, at, z.length));
+        Path tmp = work.resolve("vmlinux");
+        Exec.Result r = Exec.run(Duration.ofMinutes(2), work, "sh", "-c", "xz -dc --single-stream vmlinux.xz > vmlinux");
+        byte[] head = new byte[4];
+        if (r.ok() && Files.size(tmp) > 1_000_000) {
+            try (InputStream in = Files.newInputStream(tmp)) {
+                if (in.readNBytes(head, 0, 4) == 4 && head[0] == 0x7f && head[1] == 'E' && head[2] == 'L' && head[3] == 'F') {
+                    Files.move(tmp, out);
+                }
+            }
+        }
+        Files.deleteIfExists(xz);
+        Files.deleteIfExists(tmp);
     }
 
     private static String modulePlain(String rel) {
