@@ -17,7 +17,7 @@ class VmTimeoutTest {
         VmImage.unavailableReason().ifPresent(r -> Assumptions.abort("VM lab unavailable: " + r));
         Assumptions.assumeTrue(Exec.isRoot(), "the VM lab test runs as root");
         long before = qemuCount();
-        VmResult r = new VmBackend(VmImage.ensure()).run("echo started; sleep 600", Map.of(), Duration.ofSeconds(45));
+        VmResult r = new VmBackend(VmImage.ensure()).run("echo started; sleep 600", Map.of(), Duration.ofSeconds(30));
         assertTrue(r.timedOut());
         assertEquals(-1, r.exitCode());
         assertTrue(r.console().contains("started"), r.console());
