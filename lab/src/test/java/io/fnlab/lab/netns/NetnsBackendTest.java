@@ -1,0 +1,80 @@
+package io.fnlab.lab.netns;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.fnlab.lab.netns.LabPlan.LabHost;
+import io.fnlab.lab.netns.LabPlan.LabIface;
+import io.fnlab.lab.netns.LabPlan.LabServer;
+import io.fnlab.lab.netns.LabPlan.LabStep;
+import io.fnlab.lab.probe.ProbeEvent;
+import io.fnlab.model.scenario.Outcome;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/** Client - router - server on the host kernel, in namespaces the test creates and deletes. */
+@Tag("kernel")
+class NetnsBackendTest {
+    private static final String OWN = "fnlab-" + ProcessHandle.current().pid() + "-";
+
+    @BeforeAll
+    static void needRoot() {
+        NetnsBackend.unavailableReason().ifPresent(r -> Assumptions.abort("netns lab unavailable: " + r));
+    }
+
+    @AfterAll
+    static void nothingLeft() {
+        NetnsBackend.removeNamespaces(OWN.substring(0, OWN.length() - 1));
+    }
+
+    static LabPlan routed(boolean masquerade) {
+        String router = "sysctl -w net.ipv4.ip_forward=1\n"
+                + (masquerade ? "iptables -t nat -A POSTROUTING -o eth1 -j MASQUERADE\n" : "");
+        LabServer server = new LabServer("server", "tcp", 80, "pong", null);
+        return new LabPlan(masquerade ? "masq" : "nomasq",
+                List.of(new LabHost("client", List.of(new LabIface("eth0", "left", "10.0.1.2/24")), "ip route add default via 10.0.1.1\n"),
+                        new LabHost("router", List.of(new LabIface("eth0", "left", "10.0.1.1/24"),
+                                new LabIface("eth1", "right", "10.0.2.1/24")), router),
+                        // no route back to 10.0.1.0/24: only the router's SNAT makes replies routable
+                        new LabHost("server", List.of(new LabIface("eth0", "right", "10.0.2.2/24")), "")),
+                List.of(server),
+                List.of(new LabStep.Connect("c1", "client", "tcp", "10.0.2.2", 80, 0, "ping", 1500, 1),
+                        new LabStep.Run("router", "conntrack -L -p tcp 2>&1", "router-conntrack.txt")),
+                true);
+    }
+
+    @Test
+    void masqueradeMakesTheServerSeeTheRouter() {
+        LabPlan plan = routed(true);
+        LabResult r = new NetnsBackend().run(plan, Duration.ofSeconds(60));
+        assertEquals(0, r.exitCode(), r.log());
+        List<ProbeEvent> flow = r.flow("c1");
+        assertEquals(1, flow.size(), r.text("flow-c1.jsonl"));
+        assertEquals(Outcome.ESTABLISHED, flow.get(0).clientOutcome().orElseThrow());
+        assertEquals("pong", flow.get(0).response());
+        assertEquals("10.0.1.2", flow.get(0).localAddr());
+        List<ProbeEvent> served = r.served(plan.servers().get(0));
+        assertEquals(1, served.size());
+        assertEquals("10.0.2.1", served.get(0).peerAddr(), "the server must see the router's address");
+        assertEquals("ping", served.get(0).request());
+        assertTrue(r.capture("server").contains("10.0.2.1."), r.capture("server"));
+        assertTrue(r.text("router-conntrack.txt").contains("src=10.0.1.2 dst=10.0.2.2"), r.text("router-conntrack.txt"));
+        assertEquals(List.of(), NetnsBackend.namespaces(OWN), "namespaces left behind");
+    }
+
+    @Test
+    void withoutMasqueradeTheReplyHasNoRoute() {
+        LabResult r = new NetnsBackend().run(routed(false), Duration.ofSeconds(60));
+        assertEquals(0, r.exitCode(), r.log());
+        ProbeEvent e = r.flow("c1").get(0);
+        assertEquals(Outcome.TIMEOUT, e.clientOutcome().orElseThrow(), e.raw());
+        // the SYN reached the server with the client's own address
+        assertTrue(r.capture("server").contains("10.0.1.2."), r.capture("server"));
+        assertEquals(List.of(), NetnsBackend.namespaces(OWN), "namespaces left behind");
+    }
+}
