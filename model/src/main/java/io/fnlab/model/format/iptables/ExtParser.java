@@ -27,6 +27,13 @@ abstract class ExtParser {
     /** The final check (x6_fcheck) and the record; proto is the rule's -p (null when absent). */
     abstract Object finish(ProtoMatch proto);
 
+    /** Position of an option in {@link #opts()} (by name: Opt holds an array, so no record equality). */
+    int index(Opt o) {
+        List<Opt> l = opts();
+        for (int k = 0; k < l.size(); k++) if (l.get(k).name().equals(o.name())) return k;
+        return -1;
+    }
+
     /** The x6 parser's generic "can only be used once" and "cannot be inverted" checks. */
     void generic(Opt o, boolean inv, int w) {
         if (inv && !o.invertible()) throw XtError.usage(ext + ": option \"--" + o.name() + "\" cannot be inverted.", w);

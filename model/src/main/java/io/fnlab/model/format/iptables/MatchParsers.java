@@ -347,7 +347,7 @@ final class MatchParsers {
         void parse(Opt o, boolean inv, List<String> a, int w) {
             generic(o, inv, w);
             String s = a.get(0);
-            int order = opts().indexOf(o);
+            int order = index(o);
             ConntrackMatch.Criterion c = switch (o.name()) {
                 case "ctstate" -> new ConntrackMatch.State(states(s, true, w, "Bad ctstate \"" + s + "\""), inv);
                 case "ctproto" -> {
@@ -516,7 +516,7 @@ final class MatchParsers {
                     yield new IpvsMatch.VMethod(m, inv);
                 }
             };
-            crit.put(opts().indexOf(o), c);
+            crit.put(index(o), c);
         }
 
         Object finish(ProtoMatch proto) {

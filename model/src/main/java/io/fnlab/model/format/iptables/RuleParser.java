@@ -49,7 +49,7 @@ final class RuleParser {
             new Global("modprobe", 1, 'M'), new Global("set-counters", 1, 'c'), new Global("goto", 1, 'g'),
             new Global("ipv4", 0, '4'), new Global("ipv6", 0, '6'));
 
-    static final String SHORT_WITH_ARG = "ADCIRNEPsdpijtmMcg";
+    static final String SHORT_WITH_ARG = "ADCIRNEPsdpiojtmMcg";
     static final String SHORT_OPTIONAL = "LSFZXwWh";
     static final String SHORT_NO_ARG = "nvxfV46";
 
@@ -60,7 +60,9 @@ final class RuleParser {
     final Predicate<String> chainExists;
     int i;
 
-    List<Prefix> srcs = new ArrayList<>(), dsts = new ArrayList<>();
+    /** -s/-d text: iptables resolves addresses only after reading every option (xshared.c do_parse). */
+    String srcText, dstText;
+    int srcWord, dstWord;
     boolean srcInv, dstInv, inInv, outInv, protoInv, fragInv;
     String in, out;
     Protocol proto;
@@ -244,10 +246,15 @@ final class RuleParser {
                 once(c == 's' ? sawS : sawD, c, at);
                 if (c == 's') sawS = true;
                 else sawD = true;
-                List<Prefix> list = c == 's' ? srcs : dsts;
-                for (String part : arg.split(",", -1)) list.add(Addrs.prefix(part, at).network());
-                if (c == 's') srcInv = invert;
-                else dstInv = invert;
+                if (c == 's') {
+                    srcText = arg;
+                    srcWord = at + 1;
+                    srcInv = invert;
+                } else {
+                    dstText = arg;
+                    dstWord = at + 1;
+                    dstInv = invert;
+                }
             }
             case 'i', 'o' -> {
                 once(c == 'i' ? sawI : sawO, c, at);
@@ -339,6 +346,13 @@ final class RuleParser {
         simpleTarget = isGoto ? new Goto(name) : new Jump(name);
     }
 
+    private static List<Prefix> addresses(String text, int word) {
+        List<Prefix> l = new ArrayList<>();
+        if (text == null) l.add(null);
+        else for (String part : text.split(",", -1)) l.add(Addrs.prefix(part, word).network());
+        return l;
+    }
+
     /** The rule(s): one per source x destination address, as iptables expands "-s a,b". */
     List<Rule> rules() {
         ProtoMatch pm = proto == null || (proto.number() == 0 && !protoInv) ? null : new ProtoMatch(proto, protoInv);
@@ -347,8 +361,7 @@ final class RuleParser {
         for (ExtParser m : matches) tail.add((Match) m.finish(given));
         Target t = simpleTarget;
         if (target != null) t = (Target) target.finish(given);
-        List<Prefix> ss = srcs.isEmpty() ? java.util.Collections.singletonList(null) : srcs;
-        List<Prefix> ds = dsts.isEmpty() ? java.util.Collections.singletonList(null) : dsts;
+        List<Prefix> ss = addresses(srcText, srcWord), ds = addresses(dstText, dstWord);
         List<Rule> out2 = new ArrayList<>();
         for (Prefix s : ss)
             for (Prefix d : ds) {

@@ -167,7 +167,7 @@ final class TargetParsers {
         }
 
         void parse(Opt o, boolean inv, List<String> a, int w) {
-            int idx = opts().indexOf(o);
+            int idx = index(o);
             if (idx < 7) {
                 for (Opt other : opts().subList(0, 7))
                     if (!other.name().equals(o.name()) && seen.contains(other.name()))
