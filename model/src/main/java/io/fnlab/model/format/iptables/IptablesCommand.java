@@ -177,6 +177,9 @@ public final class IptablesCommand implements ToolCommand {
             }
             if (rp.i < rp.w.size()) throw new XtError(XtError.Kind.BARE, "Bad argument `" + rp.w.get(rp.i) + "'", rp.i);
             if (cmd == 'N' || cmd == 'E') IptablesState.checkNewName(cmd == 'N' ? chain : arg2, cmdWord + (cmd == 'N' ? 1 : 2));
+            // xshared.c: DROP is refused in nat, as a target and as a policy
+            if (table == TableName.NAT && ((cmd == 'P' && "DROP".equals(arg2)) || "DROP".equals(rp.simpleTarget == null ? null : rp.simpleTarget.name())))
+                throw XtError.usage("\nThe \"nat\" table is not intended for filtering, the use of DROP is therefore inhibited.\n\n", -1);
             List<Rule> rules = List.of();
             if (needsRule) {
                 rules = rp.rules();

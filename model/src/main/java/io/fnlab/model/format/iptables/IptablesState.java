@@ -358,6 +358,8 @@ public final class IptablesState {
         if (g instanceof Masquerade) return t == TableName.NAT && in(hs, Hook.POSTROUTING);
         if (g instanceof Notrack || g instanceof Ct) return t == TableName.RAW;
         if (g instanceof Reject rj) {
+            // ipt_REJECT is registered for the filter table only
+            if (t != TableName.FILTER) return false;
             if (!in(hs, Hook.INPUT, Hook.FORWARD, Hook.OUTPUT)) return false;
             if ("tcp-reset".equals(rj.with())) {
                 // reject_tg_check: tcp-reset needs -p tcp without !

@@ -58,7 +58,8 @@ final class RulesetGen {
                 chains.add(new Chain(b, r.nextInt(4) == 0 && t != TableName.NAT ? Chain.Policy.DROP : Chain.Policy.ACCEPT,
                         counters(), rules(t, b, users, -1, maxRules)));
             for (int k = 0; k < users.size(); k++)
-                chains.add(new Chain(users.get(k), null, counters(), rules(t, null, users, k, maxRules)));
+                // user chains have no counters in the kernel: iptables-save always prints [0:0] for them
+                chains.add(new Chain(users.get(k), null, Counters.ZERO, rules(t, null, users, k, maxRules)));
             m.put(t, new Table(t, chains));
         }
         return new Ruleset(m);
@@ -104,9 +105,14 @@ final class RulesetGen {
         }
         if (r.nextInt(8) == 0) ms.add(new FragmentMatch(r.nextBoolean()));
         int nMods = r.nextInt(4);
+        boolean l4 = false;
         for (int k = 0; k < nMods; k++) {
             Match m = module(proto, protoNeg, builtin);
-            if (m != null) ms.add(m);
+            // iptables-nft turns tcp/udp/icmp matches into payload expressions and merges
+            // several of one rule back into one when it saves: keep one per rule
+            boolean isL4 = m instanceof TcpMatch || m instanceof UdpMatch || m instanceof IcmpMatch;
+            if (m != null && !(isL4 && l4)) ms.add(m);
+            l4 |= isL4;
         }
         Target tg = r.nextInt(6) == 0 ? null : target(t, builtin, users, self, proto, protoNeg);
         return new Rule(ms, tg, counters(), SourceRef.UNKNOWN);
@@ -334,9 +340,10 @@ final class RulesetGen {
         String prefix = text(29);
         String level = r.nextBoolean() ? null : pick(List.of("0", "1", "2", "3", "5", "6", "7"));
         c.add(new Log(prefix.isEmpty() ? null : prefix, level, r.nextBoolean(), r.nextBoolean(), r.nextBoolean(), r.nextBoolean()));
-        if (t != TableName.NAT) c.add(new TraceTarget());
+        // TRACE: nft takes it in any table, iptables-legacy only in raw
+        if (t == TableName.RAW) c.add(new TraceTarget());
         boolean filterHook = builtin != null && List.of("INPUT", "FORWARD", "OUTPUT").contains(builtin);
-        if (filterHook && t != TableName.NAT && t != TableName.RAW) {
+        if (filterHook && t == TableName.FILTER) {
             String with = pick(List.of("icmp-net-unreachable", "icmp-host-unreachable", "icmp-proto-unreachable",
                     "icmp-port-unreachable", "icmp-net-prohibited", "icmp-host-prohibited", "icmp-admin-prohibited", "tcp-reset"));
             if (with.equals("tcp-reset") && !(proto != null && !protoNeg && proto.number() == 6)) with = Reject.DEFAULT;
