@@ -21,6 +21,14 @@ abstract class ExtParser {
 
     abstract List<Opt> opts();
 
+    private List<Opt> cached;
+
+    /** opts(), built once per parser. */
+    final List<Opt> options() {
+        if (cached == null) cached = opts();
+        return cached;
+    }
+
     /** One option; args are the words it consumed; word is the option's index. */
     abstract void parse(Opt o, boolean inv, List<String> args, int word);
 
@@ -29,7 +37,7 @@ abstract class ExtParser {
 
     /** Position of an option in {@link #opts()} (by name: Opt holds an array, so no record equality). */
     int index(Opt o) {
-        List<Opt> l = opts();
+        List<Opt> l = options();
         for (int k = 0; k < l.size(); k++) if (l.get(k).name().equals(o.name())) return k;
         return -1;
     }

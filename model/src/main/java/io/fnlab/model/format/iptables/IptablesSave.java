@@ -32,6 +32,7 @@ public final class IptablesSave {
      */
     public static Ruleset read(String text, String file) {
         IptablesState st = new IptablesState();
+        st.deferChecks = true;
         run(st, text, file, false, true);
         return st.toRuleset();
     }
@@ -81,6 +82,7 @@ public final class IptablesSave {
      */
     public static void restore(IptablesState st, String text, String file, boolean noflush) {
         IptablesState work = st.copy();
+        work.deferChecks = true;
         run(work, text, file, noflush, false);
         st.tables.clear();
         st.tables.putAll(work.tables);
@@ -115,6 +117,12 @@ public final class IptablesSave {
             if (table == null)
                 throw new ParseError(at.atColumn(indent), "'" + first(line) + "' outside a table: expected *TABLE first");
             if (line.equals("COMMIT")) {
+                try {
+                    st.validateTable(table);
+                } catch (XtError e) {
+                    throw new ParseError(e.rule != null ? e.rule.source() : at, "COMMIT of table '" + table.label()
+                            + "' failed: " + e.text.strip());
+                }
                 table = null;
                 continue;
             }

@@ -88,6 +88,8 @@ public final class IptablesState {
     }
 
     final EnumMap<TableName, TableState> tables = new EnumMap<>(TableName.class);
+    /** iptables-restore: the kernel checks a table once, when its transaction commits. */
+    boolean deferChecks;
 
     public IptablesState() {}
 
@@ -246,12 +248,12 @@ public final class IptablesState {
         ChainState c = existing(ts, chain);
         if (pos < 0) pos = c.rules.size() + 1;
         if (pos > c.rules.size() + 1) throw XtError.kernel("Index of insertion too big.");
-        TableState before = ts.copy();
         c.rules.addAll(pos - 1, rules);
+        if (deferChecks) return;
         try {
             validate(ts, op, chain);
         } catch (XtError e) {
-            tables.put(t, before);
+            c.rules.subList(pos - 1, pos - 1 + rules.size()).clear();
             throw e;
         }
     }
@@ -260,12 +262,12 @@ public final class IptablesState {
         TableState ts = load(t);
         ChainState c = existing(ts, chain);
         if (pos > c.rules.size()) throw XtError.kernel("Index of replacement too big.");
-        TableState before = ts.copy();
-        c.rules.set(pos - 1, rule);
+        Rule old = c.rules.set(pos - 1, rule);
+        if (deferChecks) return;
         try {
             validate(ts, "RULE_REPLACE", chain);
         } catch (XtError e) {
-            tables.put(t, before);
+            c.rules.set(pos - 1, old);
             throw e;
         }
     }
@@ -304,25 +306,35 @@ public final class IptablesState {
      * and hook mask for every hook that reaches the rule (xt_check_target / xt_check_match).
      */
     void validate(TableState ts, String op, String chain) {
-        String fail = op + " failed (%s): rule in chain " + chain;
         for (ChainState c : ts.all())
             for (Rule r : c.rules) {
                 String j = jumpTarget(r.target());
                 if (j == null) continue;
-                if (ts.builtins.containsKey(j)) throw XtError.usage(String.format(fail, "Operation not supported"), -1);
-                if (!ts.users.containsKey(j)) throw XtError.usage(String.format(fail, "No such file or directory"), -1);
+                if (ts.builtins.containsKey(j)) throw refused(op, chain, c, r, "Operation not supported");
+                if (!ts.users.containsKey(j)) throw refused(op, chain, c, r, "No such file or directory");
             }
         Map<String, Set<Hook>> hooks = new HashMap<>();
         for (ChainState b : ts.builtins.values()) {
             Hook h = Hook.valueOf(b.name);
-            if (!reach(ts, b.name, h, hooks, new HashMap<>()))
-                throw XtError.usage(String.format(fail, "Too many links"), -1);
+            if (!reach(ts, b.name, h, hooks, new HashMap<>())) throw refused(op, chain, b, null, "Too many links");
         }
         for (ChainState c : ts.all()) {
             Set<Hook> hs = hooks.getOrDefault(c.name, Set.of());
             for (Rule r : c.rules)
-                if (!allowed(ts.name, r, hs)) throw XtError.usage(String.format(fail, "Invalid argument"), -1);
+                if (!allowed(ts.name, r, hs)) throw refused(op, chain, c, r, "Invalid argument");
         }
+    }
+
+    /** A whole table as its commit checks it (iptables-restore); op names the failing rule's chain. */
+    void validateTable(TableName t) {
+        TableState ts = tables.get(t);
+        if (ts != null) validate(ts, "RULE_APPEND", null);
+    }
+
+    private static XtError refused(String op, String chain, ChainState where, Rule r, String errno) {
+        XtError e = XtError.usage(op + " failed (" + errno + "): rule in chain " + (chain != null ? chain : where.name), -1);
+        e.rule = r;
+        return e;
     }
 
     /** Marks the hooks each chain is reached from (depth-first, per hook); false on a loop. */

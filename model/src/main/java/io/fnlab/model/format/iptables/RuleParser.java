@@ -159,13 +159,13 @@ final class RuleParser {
         for (Global x : GLOBALS) if (x.name().equals(name)) g = x;
         if (g == null) {
             for (int k = matches.size() - 1; k >= 0 && opt == null; k--)
-                for (Opt o : matches.get(k).opts()) if (o.answersTo(name)) {
+                for (Opt o : matches.get(k).options()) if (o.answersTo(name)) {
                     opt = o;
                     owner = matches.get(k);
                     break;
                 }
             if (opt == null && target != null)
-                for (Opt o : target.opts()) if (o.answersTo(name)) {
+                for (Opt o : target.options()) if (o.answersTo(name)) {
                     opt = o;
                     owner = target;
                 }
@@ -173,9 +173,9 @@ final class RuleParser {
         if (g == null && opt == null) {
             for (Global x : GLOBALS) if (x.name().startsWith(name) && !containsLetter(cands, x.letter())) cands.add(x);
             for (int k = matches.size() - 1; k >= 0; k--)
-                for (Opt o : matches.get(k).opts()) if (o.prefixedBy(name) && !containsOpt(cands, o)) cands.add(new Object[] {matches.get(k), o});
+                for (Opt o : matches.get(k).options()) if (o.prefixedBy(name) && !containsOpt(cands, o)) cands.add(new Object[] {matches.get(k), o});
             if (target != null)
-                for (Opt o : target.opts()) if (o.prefixedBy(name)) cands.add(new Object[] {target, o});
+                for (Opt o : target.options()) if (o.prefixedBy(name)) cands.add(new Object[] {target, o});
             if (cands.size() == 1) {
                 if (cands.get(0) instanceof Global x) g = x;
                 else {
@@ -194,7 +194,7 @@ final class RuleParser {
             String pm = Protocols.name(proto);
             ExtParser m = MatchParsers.create(pm);
             if (m != null) {
-                for (Opt o : m.opts()) if (o.answersTo(name) || o.prefixedBy(name)) opt = o;
+                for (Opt o : m.options()) if (o.answersTo(name) || o.prefixedBy(name)) opt = o;
                 if (opt != null) {
                     m.word = at;
                     matches.add(m);

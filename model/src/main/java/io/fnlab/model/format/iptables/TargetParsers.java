@@ -114,7 +114,7 @@ final class TargetParsers {
         }
 
         void parse(Opt o, boolean inv, List<String> a, int w) {
-            for (Opt other : opts())
+            for (Opt other : options())
                 if (!other.name().equals(o.name()) && seen.contains(other.name()))
                     throw XtError.usage("MARK: option \"--" + other.name() + "\" cannot be used together with \"--" + o.name() + "\".", w);
             generic(o, inv, w);
@@ -169,7 +169,7 @@ final class TargetParsers {
         void parse(Opt o, boolean inv, List<String> a, int w) {
             int idx = index(o);
             if (idx < 7) {
-                for (Opt other : opts().subList(0, 7))
+                for (Opt other : options().subList(0, 7))
                     if (!other.name().equals(o.name()) && seen.contains(other.name()))
                         throw XtError.usage("CONNMARK: option \"--" + other.name() + "\" cannot be used together with \"--" + o.name() + "\".", w);
             }

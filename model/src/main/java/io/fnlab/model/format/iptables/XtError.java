@@ -23,6 +23,8 @@ final class XtError extends RuntimeException {
     final String text;
     /** Index of the offending word in the argument list, -1 when not tied to one. */
     final int word;
+    /** The rule the kernel refused, when a whole-table check found it. */
+    io.fnlab.model.netfilter.Rule rule;
 
     XtError(Kind kind, String text, int word) {
         super(text);
