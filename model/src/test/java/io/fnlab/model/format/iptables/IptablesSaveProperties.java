@@ -26,13 +26,13 @@ class IptablesSaveProperties {
      * write then read gives the same ruleset: every chain, policy, chain counter, rule, match,
      * target and (with -c) rule counter. Sources are reset since read records where each rule was.
      */
-    @Property(tries = 300)
+    @Property(tries = 150)
     void readOfWriteWithCountersIsTheSameRuleset(@ForAll("rulesets") Ruleset rs) {
         Ruleset back = IptablesSave.read(IptablesSave.write(rs, true), "gen");
         assertEquals(RulesetGen.normalised(rs), RulesetGen.normalised(back));
     }
 
-    @Property(tries = 200)
+    @Property(tries = 100)
     void readOfWriteWithoutCountersLosesOnlyRuleCounters(@ForAll("rulesets") Ruleset rs) {
         String text = IptablesSave.write(rs);
         Ruleset back = IptablesSave.read(text, "gen");
@@ -42,7 +42,7 @@ class IptablesSaveProperties {
     }
 
     /** Rules read from a file know their line: the n-th "-A" line is where rule n came from. */
-    @Property(tries = 50)
+    @Property(tries = 30)
     void rulesRememberTheirLine(@ForAll("rulesets") Ruleset rs) {
         String text = IptablesSave.write(rs);
         String[] lines = text.split("\n");
