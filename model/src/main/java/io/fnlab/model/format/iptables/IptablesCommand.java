@@ -20,6 +20,28 @@ import java.util.Optional;
  * message is what iptables prints on stderr's first line, without its "iptables v1.8.9
  * (nf_tables): " or "iptables: " prefix (e.g. "Chain 'X' does not exist", "No
  * chain/target/match by that name."). Where iptables-legacy words it differently, a comment says so.
+ *
+ * <p>iptables-legacy v1.8.9 answers the same commands differently in these cases (captured in a
+ * netns side by side with iptables-nft; fnlab models nft, which is what "iptables" is here):
+ * <ul>
+ *   <li>-j/-g to a missing chain: legacy "Couldn't load target `X':No such file or directory"
+ *       (and "goto 'X' is not a chain" for -g); nft "Chain 'X' does not exist".</li>
+ *   <li>-X of a referenced chain: legacy "iptables: Too many links."; of a non-empty one
+ *       "iptables: Directory not empty."; nft "CHAIN_DEL failed (Device or resource busy): chain X".</li>
+ *   <li>-X of a built-in chain: legacy "iptables: Invalid argument. Run `dmesg' for more information."</li>
+ *   <li>-D by spec in a missing chain, -S/-L of a missing chain: legacy "No chain/target/match by that name."</li>
+ *   <li>a rule the kernel refuses (hook, table, loop): legacy "iptables: Invalid argument. Run `dmesg'
+ *       for more information." or "iptables: Too many levels of symbolic links."; nft
+ *       "RULE_APPEND failed (Invalid argument): rule in chain X".</li>
+ *   <li>unknown table: legacy "can't initialize iptables table `bogus': Table does not exist (do you
+ *       need to insmod?)"; nft "table 'bogus' does not exist".</li>
+ *   <li>"! -s 0.0.0.0/0": legacy accepts and saves it; nft refuses it.</li>
+ *   <li>-E of a built-in chain: nft renames it (leaving a table iptables cannot list); legacy and
+ *       fnlab say "No chain/target/match by that name."</li>
+ *   <li>TRACE: legacy only in raw; nft in any table.</li>
+ * </ul>
+ * fnlab does not check that an ipset named by -m set exists ("Set X doesn't exist."), since a
+ * scenario may define its sets in a file applied after the iptables script.
  */
 public final class IptablesCommand implements ToolCommand {
     @Override
