@@ -181,4 +181,28 @@ class KernelIptablesTest {
         }
         assertEquals(withoutComments(ns(null, "iptables-save").out()), withoutComments(IptablesSave.write(st.toRuleset())));
     }
+
+    /** The captured command sequence (commands-nft.tsv) once more, live, command by command. */
+    @Test
+    void commandSequenceGivesTheSameAnswersLive() throws Exception {
+        requireLab();
+        clean();
+        ns(null, "ipset", "create", "-exist", "KUBE-CLUSTER-IP", "hash:ip,port");
+        IptablesState st = new IptablesState();
+        String[] parts = IptablesCommandTest.resource("commands-nft.tsv").split("#SAVE\n", 2);
+        List<String> bad = new ArrayList<>();
+        for (String line : parts[0].split("\n")) {
+            String cmd = line.split("\t", 2)[0];
+            List<String> words = new ArrayList<>(List.of("iptables"));
+            words.addAll(ShellWords.split(cmd, SourceRef.UNKNOWN));
+            Result real = ns(null, words.toArray(String[]::new));
+            String realFirst = real.err().lines().filter(l -> !l.isEmpty() && !l.startsWith("# Warning")).findFirst().orElse("OK");
+            if (real.rc() == 0) realFirst = "OK";
+            String got = IptablesCommand.apply(st, words.subList(1, words.size()), SourceRef.UNKNOWN)
+                    .filter(d -> d.severity() == Diagnostic.Severity.ERROR).map(IptablesCommand::stderrLine).orElse("OK");
+            if (!got.equals(realFirst)) bad.add(cmd + "\n   real: " + realFirst + "\n  fnlab: " + got);
+        }
+        assertTrue(bad.isEmpty(), String.join("\n", bad));
+        assertEquals(byTable(ns(null, "iptables-save").out()), byTable(IptablesSave.write(st.toRuleset())));
+    }
 }
