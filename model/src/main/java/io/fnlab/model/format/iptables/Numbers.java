@@ -20,9 +20,8 @@ final class Numbers {
         long v = 0;
         for (int i = 0; i < d.length(); i++) {
             int c = Character.digit(d.charAt(i), radix);
-            if (c < 0) return null;
+            if (c < 0 || v > (max - c) / radix) return null; // v * radix + c would pass max (or overflow)
             v = v * radix + c;
-            if (v > max) return null;
         }
         return v;
     }
