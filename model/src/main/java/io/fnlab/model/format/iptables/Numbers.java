@@ -20,7 +20,7 @@ final class Numbers {
         long v = 0;
         for (int i = 0; i < d.length(); i++) {
             int c = Character.digit(d.charAt(i), radix);
-            if (c < 0 || v > (max - c) / radix) return null; // v * radix + c would pass max (or overflow)
+            if (c < 0 || c > max || v > (max - c) / radix) return null; // v * radix + c would pass max (or overflow)
             v = v * radix + c;
         }
         return v;
