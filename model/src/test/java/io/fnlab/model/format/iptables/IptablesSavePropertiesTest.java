@@ -16,7 +16,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import org.junit.jupiter.api.Test;
 
-class IptablesSaveProperties {
+class IptablesSavePropertiesTest {
     @Provide
     Arbitrary<Ruleset> rulesets() {
         return Arbitraries.longs().map(seed -> RulesetGen.generate(seed, 12, true));
