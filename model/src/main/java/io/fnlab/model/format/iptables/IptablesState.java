@@ -62,6 +62,8 @@ public final class IptablesState {
         final Map<String, ChainState> builtins = new java.util.LinkedHashMap<>();
         /** User chains sorted by strcmp, the order iptables-save prints them in. */
         final TreeMap<String, ChainState> users = new TreeMap<>();
+        /** The hooks each chain is reached from, while known to be current (null: recompute). */
+        Map<String, Set<Hook>> hooks;
 
         TableState(TableName name) {
             this.name = name;
@@ -196,12 +198,14 @@ public final class IptablesState {
             if (busy) throw XtError.usage("CHAIN_DEL failed (Device or resource busy): chain " + v.name, -1);
         }
         victims.forEach(v -> ts.users.remove(v.name));
+        ts.hooks = null;
     }
 
     void flush(TableName t, String chain) {
         TableState ts = load(t);
         if (chain == null) ts.all().forEach(c -> c.rules.clear());
         else existing(ts, chain).rules.clear();
+        ts.hooks = null;
     }
 
     void zero(TableName t, String chain) {
@@ -234,6 +238,7 @@ public final class IptablesState {
         n.rules.addAll(c.rules);
         ts.users.remove(from);
         ts.users.put(to, n);
+        ts.hooks = null;
         for (ChainState o : ts.all())
             o.rules.replaceAll(r -> {
                 if (r.target() instanceof Jump j && j.chain().equals(from)) return new Rule(r.matches(), new Jump(to), r.counters(), r.source());
@@ -249,13 +254,68 @@ public final class IptablesState {
         if (pos < 0) pos = c.rules.size() + 1;
         if (pos > c.rules.size() + 1) throw XtError.kernel("Index of insertion too big.");
         c.rules.addAll(pos - 1, rules);
-        if (deferChecks) return;
+        if (deferChecks) {
+            ts.hooks = null;
+            return;
+        }
         try {
-            validate(ts, op, chain);
+            checkInsert(ts, c, rules, op, chain);
         } catch (XtError e) {
             c.rules.subList(pos - 1, pos - 1 + rules.size()).clear();
+            ts.hooks = null;
             throw e;
         }
+    }
+
+    /**
+     * The checks of {@link #validate} for rules added to a table that was valid before, done
+     * incrementally: only the new rules, and the chains a new jump makes reachable from more
+     * hooks, are looked at (a kube-proxy script adds thousands of rules one command at a time).
+     */
+    private void checkInsert(TableState ts, ChainState c, List<Rule> rules, String op, String chain) {
+        if (ts.hooks == null) {
+            validate(ts, op, chain);
+            return;
+        }
+        Set<Hook> hc = ts.hooks.getOrDefault(c.name, Set.of());
+        for (Rule r : rules) {
+            String j = jumpTarget(r.target());
+            if (j != null && ts.builtins.containsKey(j)) throw refused(op, chain, c, r, "Operation not supported");
+            if (j != null && !ts.users.containsKey(j)) throw refused(op, chain, c, r, "No such file or directory");
+            if (!allowed(ts.name, r, hc)) throw refused(op, chain, c, r, "Invalid argument");
+        }
+        if (hc.isEmpty()) return; // not reachable from a hook: nothing else can change
+        for (Rule r : rules) {
+            String j = jumpTarget(r.target());
+            if (j == null) continue;
+            // a loop now reachable from a hook runs through this jump, or was among unreachable chains
+            if (reaches(ts, j, c.name, new HashSet<>()) || !reach(ts, j, Hook.PREROUTING, new HashMap<>(), new HashMap<>()))
+                throw refused(op, chain, c, r, "Too many links");
+            java.util.ArrayDeque<String> todo = new java.util.ArrayDeque<>(List.of(j));
+            while (!todo.isEmpty()) {
+                String n = todo.pop();
+                Set<Hook> hs = ts.hooks.computeIfAbsent(n, k -> EnumSet.noneOf(Hook.class));
+                if (hs.containsAll(hc)) continue;
+                hs.addAll(hc);
+                for (Rule x : ts.chain(n).rules) {
+                    if (!allowed(ts.name, x, hs)) throw refused(op, chain, ts.chain(n), x, "Invalid argument");
+                    String k = jumpTarget(x.target());
+                    if (k != null && ts.users.containsKey(k)) todo.push(k);
+                }
+            }
+        }
+    }
+
+    private static boolean reaches(TableState ts, String from, String to, Set<String> seen) {
+        if (from.equals(to)) return true;
+        if (!seen.add(from)) return false;
+        ChainState c = ts.chain(from);
+        if (c != null)
+            for (Rule r : c.rules) {
+                String j = jumpTarget(r.target());
+                if (j != null && reaches(ts, j, to, seen)) return true;
+            }
+        return false;
     }
 
     void replaceRule(TableName t, String chain, int pos, Rule rule) {
@@ -263,6 +323,7 @@ public final class IptablesState {
         ChainState c = existing(ts, chain);
         if (pos > c.rules.size()) throw XtError.kernel("Index of replacement too big.");
         Rule old = c.rules.set(pos - 1, rule);
+        ts.hooks = null;
         if (deferChecks) return;
         try {
             validate(ts, "RULE_REPLACE", chain);
@@ -276,12 +337,14 @@ public final class IptablesState {
         ChainState c = existing(load(t), chain);
         if (pos > c.rules.size()) throw XtError.kernel("Index of deletion too big.");
         c.rules.remove(pos - 1);
+        load(t).hooks = null;
     }
 
     /** -D by spec: the first rule that is the same rule (matches and target, not counters). */
     void deleteSpec(TableName t, String chain, Rule rule) {
         int i = find(t, chain, rule);
         load(t).chain(chain).rules.remove(i);
+        load(t).hooks = null;
     }
 
     int find(TableName t, String chain, Rule rule) {
@@ -323,6 +386,7 @@ public final class IptablesState {
             for (Rule r : c.rules)
                 if (!allowed(ts.name, r, hs)) throw refused(op, chain, c, r, "Invalid argument");
         }
+        ts.hooks = hooks;
     }
 
     /** A whole table as its commit checks it (iptables-restore); op names the failing rule's chain. */

@@ -73,7 +73,10 @@ class KernelIptablesTest {
 
     @AfterAll
     static void deleteNamespace() throws Exception {
-        if (ready) run(null, "ip", "netns", "del", NS);
+        if (ready) {
+            Result r = run(null, "ip", "netns", "del", NS);
+            System.out.println("deleted " + NS + ": rc " + r.rc() + " " + r.err());
+        }
     }
 
     static void requireLab() {
