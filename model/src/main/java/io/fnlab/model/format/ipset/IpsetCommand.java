@@ -240,8 +240,22 @@ public final class IpsetCommand implements ToolCommand {
         int netmask = w.options.containsKey("netmask") ? Integer.parseInt(w.options.get("netmask")) : 32;
         Long timeout = null;
         String comment = null;
-        boolean nomatch = false;
+        boolean nomatch = false, wantTimeout = false, wantCounters = false, wantComment = false;
         boolean netType = w.type.dims().contains(SetType.Dim.NET);
+        // what ipset parses itself comes first; the kernel's refusals after
+        if (cmd.equals("test")) {
+            String first = args.get(1).split(",", -1)[0];
+            if (first.indexOf('-') > 0 && w.type != SetType.BITMAP_PORT)
+                throw new ToolFailure("FROM-TO IP range is not allowed in command test with set type " + w.type.label()
+                        + " and family inet");
+        }
+        List<List<SetElem>> keys = null;
+        ToolFailure kernel = null;
+        try {
+            keys = IpsetElems.expand(w.type, args.get(1), rangeFrom, rangeTo, netmask);
+        } catch (ToolFailure.Kernel e) {
+            kernel = e;
+        }
         List<String> ext = args.subList(2, args.size());
         for (int i = 0; i < ext.size(); i++) {
             String o = ext.get(i);
@@ -253,22 +267,19 @@ public final class IpsetCommand implements ToolCommand {
                     String v = ext.get(++i);
                     switch (o) {
                         case "timeout" -> {
-                            if (!w.options.containsKey("timeout"))
-                                throw new ToolFailure("Timeout cannot be used: set was created without timeout support");
                             timeout = Protocols.number(v, 2147483L);
+                            wantTimeout = true;
                         }
                         case "packets", "bytes" -> {
-                            if (!w.options.containsKey("counters"))
-                                throw new ToolFailure("Packet/byte counters cannot be used: set was created without counter support");
                             Protocols.number(v, Long.MAX_VALUE / 10);
+                            wantCounters = true;
                         }
                         case "comment" -> {
-                            if (!w.options.containsKey("comment"))
-                                throw new ToolFailure("Comment cannot be used: set was created without comment support");
                             if (v.indexOf('"') >= 0) throw new ToolFailure("Syntax error: \" character is not permitted in comments");
                             if (v.length() > 255)
                                 throw new ToolFailure("Syntax error: Comment is longer than the maximum allowed 255 characters");
                             comment = v.isEmpty() ? null : v;
+                            wantComment = true;
                         }
                         default -> throw new ToolFailure.NotModelled("skbinfo extensions (" + o + ") are not modelled by fnlab");
                     }
@@ -280,7 +291,16 @@ public final class IpsetCommand implements ToolCommand {
                 default -> throw new ToolFailure("Unknown argument: `" + o + "'");
             }
         }
-        List<List<SetElem>> keys = IpsetElems.expand(w.type, args.get(1), rangeFrom, rangeTo, netmask);
+        // bitmap_port_uadt checks the range before the extensions; the hash types after them
+        if (kernel != null && w.type == SetType.BITMAP_PORT) throw kernel;
+        // ip_set_get_extensions: timeout, counters, comment, in that order
+        if (wantTimeout && !w.options.containsKey("timeout"))
+            throw new ToolFailure("Timeout cannot be used: set was created without timeout support");
+        if (wantCounters && !w.options.containsKey("counters"))
+            throw new ToolFailure("Packet/byte counters cannot be used: set was created without counter support");
+        if (wantComment && !w.options.containsKey("comment"))
+            throw new ToolFailure("Comment cannot be used: set was created without comment support");
+        if (kernel != null) throw kernel;
         switch (cmd) {
             case "add" -> k.add(name, keys, timeout, comment, nomatch, exist);
             case "del" -> k.del(name, keys, exist);

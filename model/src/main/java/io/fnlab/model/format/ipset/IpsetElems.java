@@ -36,9 +36,12 @@ public final class IpsetElems {
         List<Dim> dims = type.dims();
         String[] parts = text.split(",", -1);
         if (parts.length > dims.size()) {
-            String supports = dims.size() == 1 ? "none" : dims.size() == 2 ? "one" : "two";
-            throw new ToolFailure("Syntax error: Elem separator in " + text + ", but settype " + type.label()
-                    + " supports " + supports + ".");
+            // lib/parse.c ipset_parse_elem: the message names the separators one past what the type takes
+            String[] what = {"Elem separator", "Two elem separators", "Three elem separators"};
+            String[] supports = {"none", "one", "two"};
+            int d = dims.size() - 1;
+            throw new ToolFailure("Syntax error: " + what[d] + " in " + text + ", but settype " + type.label()
+                    + " supports " + supports[d] + ".");
         }
         if (parts.length < dims.size())
             throw new ToolFailure("Syntax error: " + ORDINAL[parts.length] + " element is missing from " + text + ".");
@@ -107,7 +110,7 @@ public final class IpsetElems {
         if (slash >= 0) {
             Ipv4 a = addr(s.substring(0, slash));
             int len = cidr(s.substring(slash + 1));
-            if (len == 0) throw new ToolFailure("The value of the CIDR parameter of the IP address is invalid");
+            if (len == 0) throw new ToolFailure.Kernel("The value of the CIDR parameter of the IP address is invalid");
             Prefix p = new Prefix(a, len).network();
             from = p.address().unsigned();
             to = p.broadcast().unsigned();
@@ -151,7 +154,7 @@ public final class IpsetElems {
         }
         Ipv4 a = addr(slash >= 0 ? s.substring(0, slash) : s);
         int len = slash >= 0 ? cidr(s.substring(slash + 1)) : 32;
-        if (len == 0) throw new ToolFailure("The value of the CIDR parameter of the IP address is invalid");
+        if (len == 0) throw new ToolFailure.Kernel("The value of the CIDR parameter of the IP address is invalid");
         v.add(new SetElem.Net(new Prefix(a, len).network()));
         return new Axis(v);
     }
@@ -221,7 +224,7 @@ public final class IpsetElems {
         int from = portNumber(dash > 0 ? ports.substring(0, dash) : ports, 6);
         int to = dash > 0 ? portNumber(ports.substring(dash + 1), 6) : from;
         if (from > to) { int t = from; from = to; to = t; }
-        if (from < rangeFrom || to > rangeTo) throw new ToolFailure("Element is out of the range of the set");
+        if (from < rangeFrom || to > rangeTo) throw new ToolFailure.Kernel("Element is out of the range of the set");
         List<SetElem> v = new ArrayList<>();
         for (int p = from; p <= to; p++) v.add(new SetElem.Port(Protocol.TCP, p));
         return new Axis(v);

@@ -16,6 +16,10 @@ import java.util.Map;
  * host's sets: one command line at a time, failing with the messages ipset prints. Sets being
  * changed are held in a mutable form and written back by {@link #commit()}, so that a long
  * restore stays linear.
+ *
+ * <p>Not modelled: the kernel lists sets by index and a new set takes the lowest free index
+ * (ip_set_create), so after a destroy `ipset save` may list a new set before older ones; here
+ * new sets are always listed last.
  */
 final class IpsetKernel {
     private final Map<String, IpSet> target;

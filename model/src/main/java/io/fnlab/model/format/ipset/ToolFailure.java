@@ -11,6 +11,15 @@ class ToolFailure extends RuntimeException {
         super(message, null, false, false);
     }
 
+    /** Refused by the kernel (checked after everything ipset itself parses). */
+    static final class Kernel extends ToolFailure {
+        private static final long serialVersionUID = 1L;
+
+        Kernel(String message) {
+            super(message);
+        }
+    }
+
     /** Input the real tool would accept but fnlab cannot apply faithfully: becomes a ParseError. */
     static final class NotModelled extends ToolFailure {
         private static final long serialVersionUID = 1L;
