@@ -32,6 +32,35 @@ public final class Fib {
         return sec;
     }
 
+    /**
+     * The order the kernel keeps a device's addresses in, from the order they were added
+     * (__inet_insert_ifa): a new primary goes after the last primary of the same or a wider
+     * scope (host, link, global), a secondary at the end. Devices in order of first appearance.
+     */
+    public static List<Address> kernelOrder(List<Address> added) {
+        List<String> devs = new ArrayList<>();
+        for (Address a : added) if (!devs.contains(a.device())) devs.add(a.device());
+        List<Address> out = new ArrayList<>();
+        for (String d : devs) {
+            List<Address> l = new ArrayList<>();
+            List<Boolean> sec = new ArrayList<>();
+            for (Address a : added) {
+                if (!a.device().equals(d)) continue;
+                int lastPrimary = -1;
+                boolean secondary = false;
+                for (int j = 0; j < l.size(); j++) {
+                    if (!sec.get(j) && scopeValue(a.scope()) <= scopeValue(l.get(j).scope())) lastPrimary = j;
+                    if (sameSubnet(l.get(j), a)) secondary = true;
+                }
+                int pos = secondary ? l.size() : lastPrimary + 1;
+                l.add(pos, a);
+                sec.add(pos, secondary);
+            }
+            out.addAll(l);
+        }
+        return out;
+    }
+
     static boolean sameSubnet(Address a, Address b) {
         return a.prefix().length() == b.prefix().length() && a.prefix().network().equals(b.prefix().network());
     }
@@ -44,6 +73,8 @@ public final class Fib {
             Address a = addrs.get(i);
             Prefix net = a.prefix().network();
             if (sec[i] || a.device().equals("lo") || (net.address().bits() >>> 24) == 0) continue;
+            // Not settled: a host-scope address whose subnet already has a prefix route on another
+            // device got no route of its own on 6.1; fnlab adds one. Tests keep host scope to /32.
             if (a.prefix().length() == 32) continue;
             out.add(new Route(Route.Type.UNICAST, net, null, a.device(), a.prefix().address(), 0, "main", Address.Scope.LINK));
         }
@@ -80,18 +111,19 @@ public final class Fib {
     }
 
     /**
-     * fib_check_nh_v4_gw: the gateway must resolve, through routes of scope link or host, to a
+     * fib_check_nh_v4_gw: the gateway must resolve, through routes of a narrower scope than the route's own, to a
      * unicast or local route (on dev when given); in the route's own table first, else through
      * the local and main tables. Returns the resolved device, or null when invalid.
      */
-    static String gatewayDevice(List<Route> all, Ipv4 gw, String dev, String table) {
+    static String gatewayDevice(List<Route> all, Ipv4 gw, String dev, String table, Address.Scope scope) {
+        int min = scopeValue(scope) + 1; // fl4.flowi4_scope = cfg->fc_scope + 1
         if (!table.equals("main")) {
-            Route r = lookup(all, gw, dev, table);
+            Route r = lookup(all, gw, dev, table, min);
             if (r != null) return ok(r, dev);
         }
-        Route r = lookup(all, gw, dev, "local");
-        if (r == null) r = lookup(all, gw, dev, "main");
-        if (r == null) r = lookup(all, gw, dev, "default");
+        Route r = lookup(all, gw, dev, "local", min);
+        if (r == null) r = lookup(all, gw, dev, "main", min);
+        if (r == null) r = lookup(all, gw, dev, "default", min);
         return r == null ? null : ok(r, dev);
     }
 
@@ -100,11 +132,11 @@ public final class Fib {
         return dev != null ? dev : r.device();
     }
 
-    private static Route lookup(List<Route> all, Ipv4 a, String dev, String table) {
+    private static Route lookup(List<Route> all, Ipv4 a, String dev, String table, int minScope) {
         Route best = null;
         for (Route r : all) {
             if (!r.table().equals(table) || !r.destination().contains(a)) continue;
-            if (scopeValue(r.scope()) < 253) continue;
+            if (scopeValue(r.scope()) < minScope) continue;
             if (dev != null && r.device() != null && !r.device().equals(dev)) continue;
             if (best == null || r.destination().length() > best.destination().length()
                     || (r.destination().length() == best.destination().length() && Integer.compareUnsigned(r.metric(), best.metric()) < 0))

@@ -35,7 +35,9 @@ public final class IpAddrShow {
         return write(d.addresses(), d.ifindex());
     }
 
-    public static String write(List<Address> addrs, Map<String, Integer> ifindex) {
+    /** addrs in the order they were added; printed in the kernel's order (Fib.kernelOrder). */
+    public static String write(List<Address> added, Map<String, Integer> ifindex) {
+        List<Address> addrs = Fib.kernelOrder(added);
         List<String> devs = new ArrayList<>();
         for (Address a : addrs) if (!devs.contains(a.device())) devs.add(a.device());
         for (String dv : devs)

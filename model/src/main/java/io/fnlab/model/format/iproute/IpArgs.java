@@ -104,7 +104,7 @@ final class IpArgs {
             default:
                 long v = unsigned(s);
                 if (v < 0 || v > 255) throw invarg(msg, s);
-                throw new IpFailure("Error: ipv4: Invalid scope value.");
+                throw new IpFailure.NotModelled("scope " + s + " is not modelled by fnlab (global, link and host are)");
         }
     }
 

@@ -117,35 +117,27 @@ public final class IpCommand implements ToolCommand {
         return delAddress(h, local, dev, a.stream().anyMatch(w -> w.contains("/")));
     }
 
-    /** __inet_insert_ifa: primaries ordered by scope (host, link, global), secondaries at the end. */
+    /**
+     * __inet_insert_ifa's checks: the same address and prefix twice is EEXIST, a second address
+     * of a subnet with another scope EINVAL. The model keeps addresses in the order they were
+     * added; {@link Fib#kernelOrder} gives the order the kernel lists them in.
+     */
     private static String addAddress(HostConfigBuilder h, Address n) {
-        List<Integer> idx = new ArrayList<>();
-        for (int i = 0; i < h.addresses.size(); i++) if (h.addresses.get(i).device().equals(n.device())) idx.add(i);
-        List<Address> dev = new ArrayList<>();
-        for (int i : idx) dev.add(h.addresses.get(i));
-        boolean[] sec = Fib.secondaries(dev);
-        int lastPrimary = -1; // position after which a new primary goes (-1 = head)
-        boolean secondary = false;
-        for (int j = 0; j < dev.size(); j++) {
-            Address b = dev.get(j);
-            if (!sec[j] && Fib.scopeValue(n.scope()) <= Fib.scopeValue(b.scope())) lastPrimary = j;
-            if (Fib.sameSubnet(b, n)) {
-                if (b.prefix().address().equals(n.prefix().address())) throw new IpFailure("Error: ipv4: Address already assigned.");
-                if (b.scope() != n.scope()) throw new IpFailure("Error: ipv4: Invalid scope value.");
-                secondary = true;
-            }
+        for (Address b : h.addresses) {
+            if (!b.device().equals(n.device()) || !Fib.sameSubnet(b, n)) continue;
+            if (b.prefix().address().equals(n.prefix().address())) throw new IpFailure("Error: ipv4: Address already assigned.");
+            if (b.scope() != n.scope()) throw new IpFailure("Error: ipv4: Invalid scope value.");
         }
-        int pos = secondary ? dev.size() : lastPrimary + 1;
-        int flat;
-        if (pos < dev.size()) flat = idx.get(pos);
-        else if (!idx.isEmpty()) flat = idx.get(idx.size() - 1) + 1;
-        else flat = h.addresses.size();
-        h.addresses.add(flat, n);
+        h.addresses.add(n);
         return null;
     }
 
     private static String delAddress(HostConfigBuilder h, Prefix p, String dev, boolean withLen) {
-        String warn = null;
+        // ipaddr_modify prints the wildcard warning before asking the kernel
+        String warn = withLen ? null : "Warning: Executing wildcard deletion to stay compatible with old scripts.\n"
+                + "         Explicitly specify the prefix length (" + p.address() + "/32) to avoid this warning.\n"
+                + "         This special behaviour is likely to disappear in further releases,\n"
+                + "         fix your scripts!";
         int found = -1;
         for (int i = 0; i < h.addresses.size(); i++) {
             Address b = h.addresses.get(i);
@@ -154,12 +146,7 @@ public final class IpCommand implements ToolCommand {
             found = i;
             break;
         }
-        if (found < 0) throw new IpFailure("Error: ipv4: Address not found.");
-        if (!withLen)
-            warn = "Warning: Executing wildcard deletion to stay compatible with old scripts.\n"
-                    + "         Explicitly specify the prefix length (" + p.address() + "/32) to avoid this warning.\n"
-                    + "         This special behaviour is likely to disappear in further releases,\n"
-                    + "         fix your scripts!";
+        if (found < 0) throw new IpFailure((warn == null ? "" : warn + "\n") + "Error: ipv4: Address not found.");
         Address gone = h.addresses.get(found);
         List<Address> devList = new ArrayList<>();
         for (Address x : h.addresses) if (x.device().equals(dev)) devList.add(x);
@@ -251,6 +238,9 @@ public final class IpCommand implements ToolCommand {
         if (dst == null) throw new IpFailure.NotModelled("ip route " + cmd + " without a destination is not modelled by fnlab");
         if (table == null) table = type == Route.Type.LOCAL || type == Route.Type.BROADCAST ? "local" : "main";
         if (dev != null) needDev(h, dev);
+        // rtm_to_fib_config, for add and delete alike
+        if (dst.address().bits() != dst.network().address().bits())
+            throw new IpFailure("Error: Invalid prefix for given prefix length.");
         if (del) return delRoute(h, type, dst, via, dev, src, metric, table, scope);
         Route.Type t = type == null ? Route.Type.UNICAST : type;
         if (scope == null) {
@@ -260,14 +250,12 @@ public final class IpCommand implements ToolCommand {
             else if (t == Route.Type.UNICAST && via == null) scope = Address.Scope.LINK;
             else scope = Address.Scope.GLOBAL;
         }
-        if (dst.address().bits() != dst.network().address().bits())
-            throw new IpFailure("Error: Invalid prefix for given prefix length.");
         boolean needsDev = t == Route.Type.UNICAST || t == Route.Type.LOCAL || t == Route.Type.BROADCAST;
         List<Route> all = allRoutes(h);
         if (needsDev) {
             if (via != null) {
                 if (scope == Address.Scope.HOST) throw new IpFailure("Error: Route with host scope can not have a gateway.");
-                String gwDev = Fib.gatewayDevice(all, via, dev, table);
+                String gwDev = Fib.gatewayDevice(all, via, dev, table, scope);
                 if (gwDev == null) throw new IpFailure("Error: Nexthop has invalid gateway.");
                 dev = gwDev;
             } else if (dev == null) {
@@ -320,6 +308,10 @@ public final class IpCommand implements ToolCommand {
     /** fib_table_delete: the first route of the table and prefix that matches every attribute given. */
     private static String delRoute(HostConfigBuilder h, Route.Type type, Prefix dst, Ipv4 via, String dev, Ipv4 src, Long metric,
                                    String table, Address.Scope scope) {
+        // fib_get_table: tables other than main and local exist once a route went in. fnlab
+        // counts a table as existing while it holds a route (the kernel keeps emptied tables).
+        if (!table.equals("main") && !table.equals("local") && h.routes.stream().noneMatch(r -> r.table().equals(table)))
+            throw new IpFailure("Error: FIB table does not exist.");
         for (int i = 0; i < h.routes.size(); i++) {
             Route r = h.routes.get(i);
             if (!r.table().equals(table) || !r.destination().equals(dst)) continue;
@@ -350,6 +342,7 @@ public final class IpCommand implements ToolCommand {
                 throw new IpFailure.NotModelled("ip rule " + cmd + " is not modelled by fnlab");
             throw new IpFailure("Command \"" + cmd + "\" is unknown, try \"ip rule help\".");
         }
+        if (a.size() == 1) throw new IpFailure("\"ip rule " + (add ? "add" : "del") + "\" requires arguments.");
         boolean not = false;
         Prefix from = null, to = null;
         Long mark = null, mask = null, prio = null;
@@ -405,7 +398,10 @@ public final class IpCommand implements ToolCommand {
                 pref = second > 0 ? second - 1 : 0;
             }
             PolicyRule n = new PolicyRule((int) pref, not, from, to, mark, mask, iif, oif, tb);
-            for (PolicyRule r : rules) if (r.equals(n)) throw new IpFailure(IpFailure.EXISTS);
+            // rule_exists (fib_rules.c) compares everything but the flags, so "not" does not count
+            for (PolicyRule r : rules)
+                if (r.equals(new PolicyRule(n.priority(), r.not(), from, to, mark, mask, iif, oif, tb)))
+                    throw new IpFailure(IpFailure.EXISTS);
             int pos = rules.size();
             for (int i = 0; i < rules.size(); i++)
                 if (Integer.toUnsignedLong(rules.get(i).priority()) > pref) {
