@@ -212,11 +212,22 @@ class IpvsadmFormatTest {
     @Property(tries = 300)
     void saveAndListReadBackWhatTheyWrote(@ForAll("configs") IpvsConfig c) {
         assertEquals(c, IpvsadmSave.read(IpvsadmSave.write(c, true), "s"));
-        String sorted = IpvsadmSave.write(c);
-        assertEquals(sorted, IpvsadmSave.write(IpvsadmSave.read(sorted, "s")));
+        // ipvsadm's compare is not transitive (wrapping differences), so sorting the sorted
+        // output again may move entries: compare contents, not order
+        assertEquals(unordered(c), unordered(IpvsadmSave.read(IpvsadmSave.write(c), "s")));
         IpvsConfig listed = IpvsadmList.read(IpvsadmList.write(c, true), "l");
         assertEquals(c, listed);
-        assertEquals(IpvsadmList.write(c), IpvsadmList.write(listed));
+        assertEquals(unordered(c), unordered(IpvsadmList.read(IpvsadmList.write(c), "l")));
+    }
+
+    static Map<ServiceKey, Set<Object>> unordered(IpvsConfig c) {
+        Map<ServiceKey, Set<Object>> m = new java.util.HashMap<>();
+        for (VirtualService v : c.services()) {
+            Set<Object> s = new java.util.HashSet<>(v.servers());
+            s.add(v.withServers(List.of()));
+            m.put(v.key(), s);
+        }
+        return m;
     }
 
     // ------------------------------------------------------------ fuzz
