@@ -57,6 +57,7 @@ class IpKernelTest {
                     boolean failed = d.isPresent() && d.get().severity() == Diagnostic.Severity.ERROR;
                     assertEquals(real.rc() != 0, failed, ctx + " real: " + real.err() + " fnlab: " + d);
                     if (real.rc() != 0 || d.isPresent()) assertEquals(real.err().strip(), d.get().message().strip(), ctx);
+                    if (i % 6 != 5) continue;
                     String addrs = ns.exec("ip", "-o", "addr", "show").out();
                     assertEquals(addrs, IpAddrShow.write(h.addresses, ifindex), ctx);
                     String main = ns.exec("ip", "route", "show").out();

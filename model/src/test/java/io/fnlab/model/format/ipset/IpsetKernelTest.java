@@ -64,6 +64,42 @@ class IpsetKernelTest {
         }
     }
 
+    @Test
+    void generatedSetsRestoreAndSaveToTheSameText() {
+        try (Netns ns = Netns.create("ipsetsave", "ipset")) {
+            for (long seed = 1; seed <= 30; seed++) {
+                ns.exec("ipset", "destroy");
+                List<IpSet> sets = new ArrayList<>();
+                Random r = new Random(seed);
+                for (int i = 0; i < 1 + r.nextInt(4); i++) {
+                    IpSet g = IpsetFormatTest.build("set" + i, io.fnlab.model.ipset.SetType.values()[r.nextInt(7)], r.nextLong(),
+                            r.nextInt(60000), r.nextInt(30));
+                    // timeouts count down in the kernel; maxelem must hold the entries
+                    Map<String, String> o = new LinkedHashMap<>(g.options());
+                    o.remove("timeout");
+                    if (o.containsKey("maxelem")) o.put("maxelem", "65536");
+                    List<io.fnlab.model.ipset.SetEntry> e = new ArrayList<>();
+                    for (io.fnlab.model.ipset.SetEntry x : g.entries()) e.add(new io.fnlab.model.ipset.SetEntry(x.elems(), null, x.comment(), x.nomatch()));
+                    sets.add(new IpSet(g.name(), g.type(), o, e));
+                }
+                String text = IpsetSave.write(sets);
+                Netns.Result res = ns.exec(List.of("ipset", "restore"), text);
+                assertEquals(0, res.rc(), "seed " + seed + ": " + res.err() + "\n" + text);
+                String save = ns.exec("ipset", "save").out();
+                LinkedHashMap<String, IpSet> back = IpsetSave.read(save, "save");
+                assertEquals(save, IpsetSave.write(back.values()), "seed " + seed);
+                assertEquals(sets.size(), back.size());
+                for (IpSet mine : sets) {
+                    IpSet theirs = back.get(mine.name());
+                    Map<String, String> o = new LinkedHashMap<>(theirs.options());
+                    if (!mine.options().containsKey("initval")) o.remove("initval");
+                    assertEquals(mine.options(), o, "seed " + seed);
+                    assertEquals(new HashSet<>(mine.entries()), new HashSet<>(theirs.entries()), "seed " + seed + " " + mine.name());
+                }
+            }
+        }
+    }
+
     static String clean(String err) {
         StringBuilder sb = new StringBuilder();
         for (String l : err.split("\n")) {
