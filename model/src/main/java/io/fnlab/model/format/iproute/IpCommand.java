@@ -23,7 +23,7 @@ import java.util.Optional;
  *
  * <p>Not modelled (ParseError): IPv6, labels, brd/peer, route proto other than boot, onlink,
  * multipath, route change/append/flush, link types other than dummy and ipip. Devices are
- * assumed up. Device names are checked only when the host's links are known.
+ * assumed up. Device names are checked only when the host's links are known (they hold lo).
  */
 public final class IpCommand implements ToolCommand {
     @Override
@@ -69,8 +69,17 @@ public final class IpCommand implements ToolCommand {
         throw new IpFailure("Object \"" + obj + "\" is unknown, try \"ip help\".");
     }
 
+    /**
+     * Device names are checked once the host's devices are known, that is when its links hold
+     * the loopback device (a scenario's topology always has lo); a script applied without a
+     * topology is not refused for devices fnlab cannot know about.
+     */
+    static boolean devicesKnown(HostConfigBuilder h) {
+        return h.links.containsKey("lo");
+    }
+
     private static void needDev(HostConfigBuilder h, String dev) {
-        if (!h.links.isEmpty() && !h.links.containsKey(dev)) throw IpFailure.noDevice(dev);
+        if (devicesKnown(h) && !h.links.containsKey(dev)) throw IpFailure.noDevice(dev);
     }
 
     // ------------------------------------------------------------------ ip addr
@@ -488,7 +497,7 @@ public final class IpCommand implements ToolCommand {
         if (IpArgs.matches(cmd, "delete")) {
             String dev = a.size() >= 3 && a.get(1).equals("dev") ? a.get(2) : a.size() >= 2 ? a.get(1) : null;
             if (dev == null) throw new IpFailure("Not enough information: \"dev\" argument is required.");
-            if (!h.links.isEmpty() && !h.links.containsKey(dev)) throw IpFailure.noDevice(dev);
+            if (devicesKnown(h) && !h.links.containsKey(dev)) throw IpFailure.noDevice(dev);
             h.links.remove(dev);
             // unregistering a device flushes its addresses and every route through it
             h.addresses.removeIf(x -> x.device().equals(dev));

@@ -95,6 +95,7 @@ class IpFormatTest {
         assertEquals("Error: either \"to\" is duplicate, or \"foo\" is a garbage.", apply(h, "route add 10.8.0.0/16 dev d0 foo").get().message());
         assertEquals("10.0.0.0/24 dev d0 proto kernel scope link src 10.0.0.1 \n10.1.0.0/16 via 10.0.0.254 dev d0 \n",
                 IpRouteShow.write(h.routes, h.addresses, "main"));
+        h.links.put("lo", new io.fnlab.model.scenario.Interface("lo", io.fnlab.model.scenario.Interface.Kind.LOOPBACK, null, null, 65536));
         h.links.put("d0", new io.fnlab.model.scenario.Interface("d0", io.fnlab.model.scenario.Interface.Kind.ETHERNET, "s", null, 1500));
         assertEquals("Cannot find device \"d9\"", apply(h, "route add 10.9.0.0/16 dev d9").get().message());
         assertEquals(java.util.Optional.empty(), apply(h, "link add kube-ipvs0 type dummy"));

@@ -230,6 +230,33 @@ class IpvsadmFormatTest {
         return m;
     }
 
+    @Property(tries = 200)
+    void scriptReadsBackWhatItWrote(@ForAll("configs") IpvsConfig c) {
+        Random r = new Random(c.hashCode());
+        IpvsConfig x = new IpvsConfig(c.services(), r.nextBoolean() ? IpvsConfig.Timeouts.DEFAULT
+                : new IpvsConfig.Timeouts(1 + r.nextInt(1000), 1 + r.nextInt(1000), 1 + r.nextInt(1000)),
+                r.nextBoolean() ? List.of() : List.of("ip_vs", "ip_vs_rr"));
+        assertEquals(x, IpvsadmScript.read(IpvsadmScript.write(x), "script"));
+    }
+
+    @Test
+    void seed001ScriptReads() {
+        IpvsConfig c = IpvsadmScript.read("""
+                # /etc/sysconfig/ipvsadm
+                modprobe ip_vs
+                modprobe ip_vs_rr
+                ipvsadm -C
+                ipvsadm -A -t 192.168.1.100:80 -s rr
+                ipvsadm -a -t 192.168.1.100:80 -r 192.168.1.10:80 -g
+                ipvsadm -a -t 192.168.1.100:80 -r 192.168.1.11:80 -g
+                """, "/etc/ipvsadm.conf");
+        assertEquals(List.of("ip_vs", "ip_vs_rr"), c.modules());
+        assertEquals(c, IpvsadmScript.read(IpvsadmScript.write(c), "again"));
+        ParseError e = assertThrows(ParseError.class, () -> IpvsadmScript.read("ipvsadm -A -t 1.1.1.1:80\nipvsadm -A -t 1.1.1.1:80\n", "f"));
+        assertEquals(2, e.where().line());
+        assertEquals("ipvsadm: Service already exists", e.problem());
+    }
+
     // ------------------------------------------------------------ fuzz
 
     @Test
@@ -254,6 +281,8 @@ class IpvsadmFormatTest {
             SourceRef w = SourceRef.of("fuzz", n[0]);
             c.apply(h[0], io.fnlab.model.format.shell.ShellWords.split(in.replace('\n', ' '), w), w);
         });
+        List<String> scripts = List.of(IpvsadmScript.write(sample()), IpvsadmScript.write(config(9)));
+        Fuzz.run(scripts, 16000, 5, in -> IpvsadmScript.read(in, "fuzz"));
         ModprobeCommand m = new ModprobeCommand();
         Fuzz.run(List.of("ip_vs", "-q ip_vs_rr", "-a ip_vs_wrr ip_vs_sh", "-r ip_vs"), 2000, 4, in -> {
             SourceRef w = SourceRef.of("fuzz", 1);
