@@ -175,6 +175,11 @@ class IpFormatTest {
         }
         Fuzz.run(addrSeeds, 16000, 11, in -> IpAddrShow.read(in, "fuzz"));
         Fuzz.run(routeSeeds, 16000, 12, in -> IpRouteShow.read(in, "fuzz", "main"));
+        String rules = "0:\tfrom all lookup local\n99:\tfrom all iif lo lookup 100\n100:\tfrom all fwmark 0x4000/0x4000 lookup 100\n"
+                + "200:\tnot from all to 10.0.0.0/8 iif d0 [detached] oif d0 [detached] lookup 100\n32765:\tfrom 10.0.0.0/8 lookup main\n"
+                + "32766:\tfrom all lookup main\n32767:\tfrom all lookup default\n";
+        assertEquals(rules, IpRuleShow.write(IpRuleShow.read(rules, "r"), List.of("lo")));
+        Fuzz.run(List.of(rules), 16000, 14, in -> IpRuleShow.read(in, "fuzz"));
         List<String> cmds = List.of("addr add 10.0.0.1/24 dev d0", "addr del 10.0.0.1 dev d0", "addr add 10.0.0.2/24 dev d0 scope link",
                 "route add 10.1.0.0/16 via 10.0.0.254 dev d0 src 10.0.0.1 metric 5 table 100", "route replace blackhole 10.2.0.0/16",
                 "route del default", "route add default via 10.0.0.254", "route add local 10.3.0.1 dev d0 table local",

@@ -67,6 +67,9 @@ class IpKernelTest {
                 IpAddrShow.Dump dump = IpAddrShow.read(addrs, "addr");
                 assertEquals(byDevice(Fib.kernelOrder(h.addresses)), byDevice(dump.addresses()));
                 assertEquals(addrs, IpAddrShow.write(dump));
+                String rules = ns.exec("ip", "rule", "show").out();
+                assertEquals(rules, IpRuleShow.write(h.rules, ifindex.keySet()), "seed " + seed);
+                assertEquals(h.rules, IpRuleShow.read(rules, "rules"));
                 for (String table : List.of("main", "100")) {
                     String text = ns.exec("ip", "route", "show", "table", table).out();
                     assertEquals(text, IpRouteShow.write(h.routes, h.addresses, table), "table " + table);
