@@ -25,6 +25,11 @@ public final class IpsetCommand implements ToolCommand {
     static final Set<String> MODELLED_ELSEWHERE = Set.of("hash:mac", "hash:ip,mark", "hash:net,net",
             "hash:net,port,net", "hash:net,iface", "hash:ip,mac", "bitmap:ip", "bitmap:ip,mac", "list:set");
 
+    /** The ipset 4 type names ipset 7 still takes (each type's alias in lib/ipset_*.c). */
+    static final java.util.Map<String, String> ALIASES = java.util.Map.of("iphash", "hash:ip", "nethash", "hash:net",
+            "ipporthash", "hash:ip,port", "ipportiphash", "hash:ip,port,ip", "ipportnethash", "hash:ip,port,net",
+            "netporthash", "hash:net,port", "portmap", "bitmap:port");
+
     @Override
     public String tool() {
         return "ipset";
@@ -121,7 +126,7 @@ public final class IpsetCommand implements ToolCommand {
         if (args.isEmpty()) throw new ToolFailure("Missing mandatory argument to command create");
         if (args.size() < 2) throw new ToolFailure("Missing second mandatory argument to command create");
         String name = name(args.get(0));
-        String typeName = args.get(1);
+        String typeName = ALIASES.getOrDefault(args.get(1), args.get(1));
         SetType type = null;
         for (SetType t : SetType.values()) if (t.label().equals(typeName)) type = t;
         if (type == null) {
@@ -306,7 +311,7 @@ public final class IpsetCommand implements ToolCommand {
             case "del" -> k.del(name, keys, exist);
             default -> {
                 for (List<SetElem> key : keys)
-                    if (!k.test(name, key)) return args.get(1) + " is NOT in set " + name + ".";
+                    if (!k.test(name, key)) return IpsetElems.format(w.type, key) + " is NOT in set " + name + ".";
             }
         }
         return null;

@@ -88,11 +88,17 @@ final class IpsetKernel {
         target.put(name, w.freeze());
     }
 
-    /** ip_set_create with -exist: the same type and create parameters (initval is random). */
+    /**
+     * ip_set_create with -exist accepts an existing set of the same type when mtype_same_set
+     * agrees: maxelem, timeout, netmask, extensions, bitmap range. The hash size is ignored
+     * ("Resizing changes htable_bits, so we ignore it"), and so are bucketsize and initval.
+     */
     private static boolean sameCreate(Map<String, String> a, Map<String, String> b) {
         Map<String, String> x = new LinkedHashMap<>(a), y = new LinkedHashMap<>(b);
-        x.remove("initval");
-        y.remove("initval");
+        for (String k : new String[]{"initval", "hashsize", "bucketsize"}) {
+            x.remove(k);
+            y.remove(k);
+        }
         return x.equals(y);
     }
 

@@ -29,7 +29,7 @@ class IpKernelTest {
 
     @Test
     void randomCommandSequencesBehaveLikeTheRealKernel() {
-        for (long seed = 1; seed <= 5; seed++) {
+        for (long seed = 1; seed <= Long.getLong("fnlab.kernelSeeds", 5); seed++) {
             try (Netns ns = Netns.create("ip", "ip")) {
                 ns.exec("sysctl", "-q", "-w", "net.ipv6.conf.all.disable_ipv6=1");
                 ns.exec("sysctl", "-q", "-w", "net.ipv6.conf.default.disable_ipv6=1");

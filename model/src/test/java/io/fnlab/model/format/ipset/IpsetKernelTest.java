@@ -27,10 +27,13 @@ class IpsetKernelTest {
     static final String[] TYPES = {"hash:ip", "hash:ip,port", "hash:ip,port,ip", "hash:ip,port,net", "hash:net", "hash:net,port",
             "bitmap:port"};
 
+    static final Map<String, String> OLD = Map.of("hash:ip", "iphash", "hash:net", "nethash", "hash:ip,port", "ipporthash",
+            "hash:ip,port,ip", "ipportiphash", "hash:ip,port,net", "ipportnethash", "hash:net,port", "netporthash", "bitmap:port", "portmap");
+
     @Test
     void randomCommandSequencesBehaveLikeTheRealIpset() {
         try (Netns ns = Netns.create("ipset", "ipset")) {
-            for (long seed = 1; seed <= 6; seed++) {
+            for (long seed = 1; seed <= Long.getLong("fnlab.kernelSeeds", 10); seed++) {
                 ns.exec("ipset", "destroy");
                 HostConfigBuilder host = new HostConfigBuilder();
                 Random rnd = new Random(seed);
@@ -44,7 +47,7 @@ class IpsetKernelTest {
                     String ctx = "seed " + seed + " command " + i + ": ipset " + String.join(" ", cmd);
                     assertEquals(real.rc() == 0, d.isEmpty(), ctx + " real: " + real.err() + " fnlab: " + d);
                     if (real.rc() != 0) assertEquals(clean(real.err()), d.get().message(), ctx);
-                    if (real.rc() == 0 && cmd.get(0).equals("create")) types.put(cmd.get(1), cmd.get(2));
+                    if (real.rc() == 0 && cmd.get(0).equals("create")) types.put(cmd.get(1), IpsetCommand.ALIASES.getOrDefault(cmd.get(2), cmd.get(2)));
                 }
                 String save = ns.exec("ipset", "save").out();
                 LinkedHashMap<String, IpSet> read = IpsetSave.read(save, "ipset-save");
@@ -122,7 +125,7 @@ class IpsetKernelTest {
         List<String> c = new ArrayList<>();
         if (p < 14 || types.isEmpty()) {
             String type = TYPES[r.nextInt(TYPES.length)];
-            c.addAll(List.of("create", name, type));
+            c.addAll(List.of("create", name, r.nextInt(8) == 0 ? OLD.get(type) : type));
             if (type.equals("bitmap:port")) {
                 int a = r.nextInt(100), b = a + r.nextInt(40);
                 if (r.nextInt(10) > 0) c.addAll(List.of("range", r.nextBoolean() ? a + "-" + b : b + "-" + a));
@@ -144,7 +147,8 @@ class IpsetKernelTest {
             if (r.nextInt(5) == 0) c.addAll(List.of("comment", pick(r, List.of("c1", "two words", "x\"y"))));
             if (r.nextInt(6) == 0) c.add("nomatch");
             if (r.nextInt(8) == 0) c.addAll(List.of("timeout", "0"));
-            if (r.nextInt(8) == 0) c.addAll(List.of("packets", "5"));
+            // packet/byte counters are runtime state fnlab reads and drops: only "packets 0" keeps save byte-equal
+            if (r.nextInt(8) == 0) c.addAll(List.of("packets", "0"));
             if (r.nextInt(4) == 0) c.add(r.nextBoolean() ? "-exist" : "-!");
         } else if (p < 80) {
             c.addAll(List.of("del", name, elem(r, type)));
