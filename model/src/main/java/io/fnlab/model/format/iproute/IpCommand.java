@@ -407,9 +407,14 @@ public final class IpCommand implements ToolCommand {
                 pref = second > 0 ? second - 1 : 0;
             }
             PolicyRule n = new PolicyRule((int) pref, not, from, to, mark, mask, iif, oif, tb);
-            // rule_exists (fib_rules.c) compares everything but the flags, so "not" does not count
+            // rule_exists (fib_rules.c): priority, table, devices and mark must be equal; source and
+            // destination only count when the new rule gives them (fib4_rule_compare); flags
+            // such as "not" do not count at all
             for (PolicyRule r : rules)
-                if (r.equals(new PolicyRule(n.priority(), r.not(), from, to, mark, mask, iif, oif, tb)))
+                if (r.priority() == n.priority() && r.table().equals(tb) && java.util.Objects.equals(r.iif(), iif)
+                        && java.util.Objects.equals(r.oif(), oif) && java.util.Objects.equals(r.fwmark(), mark)
+                        && java.util.Objects.equals(r.fwmask(), mask) && (from == null || from.equals(r.from()))
+                        && (to == null || to.equals(r.to())))
                     throw new IpFailure(IpFailure.EXISTS);
             int pos = rules.size();
             for (int i = 0; i < rules.size(); i++)
@@ -420,8 +425,19 @@ public final class IpCommand implements ToolCommand {
             rules.add(pos, n);
             return null;
         }
-        for (int i = 0; i < rules.size(); i++) {
-            PolicyRule r = rules.get(i);
+        // rule_find walks every rule in priority order, the defaults (0 local, 32766 main, 32767
+        // default) included; the first that matches every given selector goes
+        List<PolicyRule> merged = new ArrayList<>(IpRuleShow.DEFAULTS);
+        for (PolicyRule r : rules) {
+            int pos = merged.size();
+            for (int i = 0; i < merged.size(); i++)
+                if (Integer.toUnsignedLong(merged.get(i).priority()) > Integer.toUnsignedLong(r.priority())) {
+                    pos = i;
+                    break;
+                }
+            merged.add(pos, r);
+        }
+        for (PolicyRule r : merged) {
             if (prio != null && Integer.toUnsignedLong(r.priority()) != prio) continue;
             if (table != null && !table.equals(r.table())) continue;
             if (from != null && !from.equals(r.from())) continue;
@@ -430,11 +446,12 @@ public final class IpCommand implements ToolCommand {
             if (mask != null && !mask.equals(r.fwmask())) continue;
             if (iif != null && !iif.equals(r.iif())) continue;
             if (oif != null && !oif.equals(r.oif())) continue;
-            rules.remove(i);
+            if (IpRuleShow.DEFAULTS.contains(r) && !rules.contains(r))
+                throw new IpFailure.NotModelled("this ip rule del matches the default rule " + r.priority()
+                        + "; deleting the default rules is not modelled by fnlab");
+            rules.remove(r);
             return null;
         }
-        if (prio != null && (prio == 0 || prio == 32766 || prio == 32767))
-            throw new IpFailure.NotModelled("deleting the default rules (0, 32766, 32767) is not modelled by fnlab");
         throw new IpFailure("RTNETLINK answers: No such file or directory");
     }
 

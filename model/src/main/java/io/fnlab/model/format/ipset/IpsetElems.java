@@ -49,7 +49,7 @@ public final class IpsetElems {
         long total = 1;
         for (int i = 0; i < dims.size(); i++) {
             Axis a = switch (dims.get(i)) {
-                case IP -> ip(parts[i], i == 0, type == SetType.HASH_IP ? netmask : 32);
+                case IP -> ip(parts[i], i == 0, type == SetType.HASH_IP ? netmask : 32, i == 0 ? type : null);
                 case NET -> net(parts[i]);
                 case PORT -> type == SetType.BITMAP_PORT ? bitmapPort(parts[i], rangeFrom, rangeTo) : port(parts[i]);
             };
@@ -102,11 +102,17 @@ public final class IpsetElems {
         return (int) Protocols.number(s, 32L);
     }
 
-    private static Axis ip(String s, boolean rangeAllowed, int netmask) {
+    private static Axis ip(String s, boolean rangeAllowed, int netmask, SetType nullCheck) {
         int slash = s.indexOf('/'), dash = s.indexOf('-');
         if (!rangeAllowed && (slash >= 0 || dash >= 0))
             throw new ToolFailure("Syntax error: plain IP address must be supplied: " + s);
         long from, to;
+        // hash_ip4_uadt / hash_ipport4_uadt refuse a zero address before looking at the range
+        Ipv4 given = addr(slash >= 0 ? s.substring(0, slash) : dash >= 0 ? s.substring(0, dash) : s);
+        if ((given.bits() & Prefix.maskOf(netmask)) == 0) {
+            if (nullCheck == SetType.HASH_IP) throw new ToolFailure.Kernel("Null-valued element, cannot be stored in a hash type of set");
+            if (nullCheck == SetType.HASH_IP_PORT) throw new ToolFailure.Kernel("Kernel error received: Invalid argument");
+        }
         if (slash >= 0) {
             Ipv4 a = addr(s.substring(0, slash));
             int len = cidr(s.substring(slash + 1));
@@ -202,8 +208,9 @@ public final class IpsetElems {
         int dash = ports.indexOf('-', 1);
         int from, to;
         if (dash > 0) {
-            from = portNumber(ports.substring(0, dash), proto);
+            // ipset parses the end of a range first (its messages name the second port)
             to = portNumber(ports.substring(dash + 1), proto);
+            from = portNumber(ports.substring(0, dash), proto);
             if (from > to) { int t = from; from = to; to = t; }
         } else {
             from = to = portNumber(ports, proto);
@@ -221,8 +228,8 @@ public final class IpsetElems {
             ports = s.substring(colon + 1);
         }
         int dash = ports.indexOf('-', 1);
-        int from = portNumber(dash > 0 ? ports.substring(0, dash) : ports, 6);
-        int to = dash > 0 ? portNumber(ports.substring(dash + 1), 6) : from;
+        int to = portNumber(dash > 0 ? ports.substring(dash + 1) : ports, 6);
+        int from = dash > 0 ? portNumber(ports.substring(0, dash), 6) : to;
         if (from > to) { int t = from; from = to; to = t; }
         if (from < rangeFrom || to > rangeTo) throw new ToolFailure.Kernel("Element is out of the range of the set");
         List<SetElem> v = new ArrayList<>();
