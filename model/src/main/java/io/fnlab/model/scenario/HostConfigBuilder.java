@@ -26,6 +26,12 @@ public final class HostConfigBuilder {
     public final List<PolicyRule> rules = new ArrayList<>();
     public final Map<String, String> sysctls = new LinkedHashMap<>();
     public final List<Diagnostic> diagnostics = new ArrayList<>();
+    /**
+     * Network devices the host has, by name, in ifindex order: the scenario's interfaces, then
+     * `ip link add`. The ip command checks device names against it ("Cannot find device") once
+     * it holds "lo"; before that the checks are skipped (a script applied without its topology).
+     */
+    public final Map<String, Interface> links = new LinkedHashMap<>();
 
     public HostConfig build() {
         return new HostConfig(iptables.toRuleset(), ipsets, ipvs.toConfig(), addresses, routes, rules,
