@@ -283,6 +283,9 @@ public final class ScenarioReader {
             ifaces.add(0, lo);
             byName.put("lo", lo);
         }
+        // The devices the ip tool sees, lo first (ifindex 1), so that `ip` checks device names.
+        b.links.put("lo", byName.get("lo"));
+        for (Interface itf : ifaces) b.links.putIfAbsent(itf.name(), itf);
         Prefix loopback = Prefix.parse("127.0.0.1/8");
         if (b.addresses.stream().noneMatch(a -> a.device().equals("lo") && a.prefix().equals(loopback)))
             b.addresses.add(0, new Address(loopback, "lo", Address.Scope.HOST));
