@@ -1,0 +1,12 @@
+package io.fnlab.model.netfilter.target;
+
+/** -j USERCHAIN: walk it, come back on RETURN or at its end. */
+public record Jump(String chain) implements Target {
+    public String name() {
+        return chain;
+    }
+
+    public boolean terminal() {
+        return false;
+    }
+}

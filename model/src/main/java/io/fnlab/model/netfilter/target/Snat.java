@@ -1,0 +1,8 @@
+package io.fnlab.model.netfilter.target;
+
+/** SNAT --to-source RANGE [--random] [--random-fully] [--persistent]. */
+public record Snat(NatRange range, boolean random, boolean randomFully, boolean persistent) implements Target {
+    public String name() {
+        return "SNAT";
+    }
+}
