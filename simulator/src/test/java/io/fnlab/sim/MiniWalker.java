@@ -73,6 +73,10 @@ public final class MiniWalker implements TableWalker {
                 if (v != null) return v;
                 continue;
             }
+            if (t instanceof io.fnlab.model.netfilter.target.Reject rj) {
+                ctx.reject(rj.with(), skb, state);
+                return NfVerdict.DROP;
+            }
             if (t instanceof Mark mk) { skb.mark = mk.apply(skb.mark); continue; }
             if (t instanceof Notrack) { ctx.conntrack().untrack(skb); continue; }
             if (t instanceof Dnat || t instanceof Snat || t instanceof Masquerade || t instanceof Redirect)
