@@ -473,7 +473,8 @@ public final class SimHost implements IpStack, XtContext, Arp.Addrs {
             }
             default -> { }
         }
-        int nh = rt.nextHop(skb.daddr);
+        // IP_VS_RT_MODE_KNOWN_NH (DR): the route was looked up for the real server, daddr stays the VIP
+        int nh = skb.knownNextHop != 0 ? rt.nextHop(skb.knownNextHop) : rt.nextHop(skb.daddr);
         String mac = neigh.lookup(dev.name(), nh);
         if (mac != null) {
             trace(new Step.Neighbour(dev.name(), new Ipv4(nh).toString(), "cached " + mac));
@@ -499,7 +500,7 @@ public final class SimHost implements IpStack, XtContext, Arp.Addrs {
     public static SkBuff scrubbed(SkBuff skb) {
         SkBuff c = skb.copy();
         c.nfct = null; c.ctinfo = 0; c.untracked = false; c.ipvsProperty = false; c.ipvsConn = null; c.dst = null;
-        c.inDev = null; c.outDev = null; c.locallyGenerated = false; c.mark = 0;
+        c.inDev = null; c.outDev = null; c.locallyGenerated = false; c.mark = 0; c.knownNextHop = 0;
         return c;
     }
 
@@ -757,24 +758,39 @@ public final class SimHost implements IpStack, XtContext, Arp.Addrs {
 
     @Override
     public boolean ipsetTest(String set, SkBuff skb, boolean[] srcFlags) {
+        return ipsetLookup(set, skb, srcFlags) == 1;
+    }
+
+    /**
+     * 0 absent, 1 in the set, 2 hit an entry flagged nomatch (xt_set --return-nomatch). Entries of
+     * hash:net types match by prefix, the most specific first as the kernel's per-cidr walk does.
+     * (The netfilter branch adds this as a default method of XtContext; this overrides it.)
+     */
+    public int ipsetLookup(String set, SkBuff skb, boolean[] srcFlags) {
         IpSet s = ipsets.get(set);
-        if (s == null) return false;
+        if (s == null) return 0;
+        SetEntry best = null;
+        int bestLen = -1;
         for (SetEntry e : s.entries()) {
             if (e.elems().size() > srcFlags.length) continue;
             boolean all = true;
+            int len = 0;
             for (int i = 0; i < e.elems().size() && all; i++) {
                 boolean src = srcFlags[i];
                 SetElem el = e.elems().get(i);
                 if (el instanceof SetElem.Net n) {
-                    all = n.prefix().network().contains(new Ipv4(src ? skb.saddr : skb.daddr))
-                            && (n.prefix().length() == 32 ? n.prefix().address().bits() == (src ? skb.saddr : skb.daddr) : true);
+                    all = n.prefix().network().contains(new Ipv4(src ? skb.saddr : skb.daddr));
+                    len += n.prefix().length();
                 } else if (el instanceof SetElem.Port p) {
                     all = p.protocol().number() == skb.protocol && p.port() == (src ? skb.sport : skb.dport);
                 }
             }
-            if (all) return !e.nomatch();
+            if (all && len > bestLen) {
+                best = e;
+                bestLen = len;
+            }
         }
-        return false;
+        return best == null ? 0 : best.nomatch() ? 2 : 1;
     }
 
     @Override

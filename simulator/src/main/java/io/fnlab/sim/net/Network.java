@@ -72,6 +72,13 @@ public final class Network implements Link {
         return n;
     }
 
+    /** As {@link #of(Scenario, long, TableWalker)} with a walker per host (the xtables walker is built from each host's ruleset). */
+    public static Network of(Scenario s, long seed, java.util.function.Function<Host, TableWalker> walkers) {
+        Network n = new Network(seed, true);
+        for (Host h : s.hosts()) n.addHost(h, s.servers(), walkers.apply(h));
+        return n;
+    }
+
     public SimHost addHost(Host model, List<Server> servers, TableWalker walker) {
         RandomGenerator rnd = new SplittableRandom(seed ^ (model.name().hashCode() * 0x9E3779B97F4A7C15L));
         SimHost h = new SimHost(model, servers, walker, rnd);

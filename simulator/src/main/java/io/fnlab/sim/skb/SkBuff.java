@@ -53,6 +53,11 @@ public final class SkBuff {
     public String outDev;
     /** The routing decision (skb_dst), owned by the route package. */
     public Object dst;
+    /**
+     * IPVS direct routing (IP_VS_RT_MODE_KNOWN_NH in __ip_vs_get_out_rt): the next hop the route
+     * must use (rt_gw4) although daddr stays the VIP; 0 = none, use the route's own next hop.
+     */
+    public int knownNextHop;
     /** Set by a simulated socket: the packet was generated locally (OUTPUT path). */
     public boolean locallyGenerated;
 
@@ -92,7 +97,7 @@ public final class SkBuff {
         c.payload = payload; c.icmpInner = icmpInner == null ? null : icmpInner.copy();
         c.inner = inner == null ? null : inner.copy();
         c.mark = mark; c.nfct = nfct; c.ctinfo = ctinfo; c.untracked = untracked; c.ipvsProperty = ipvsProperty;
-        c.ipvsConn = ipvsConn; c.inDev = inDev; c.outDev = outDev; c.dst = dst; c.locallyGenerated = locallyGenerated;
+        c.ipvsConn = ipvsConn; c.inDev = inDev; c.outDev = outDev; c.dst = dst; c.knownNextHop = knownNextHop; c.locallyGenerated = locallyGenerated;
         c.flow = flow;
         return c;
     }
