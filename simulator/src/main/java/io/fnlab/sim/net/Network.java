@@ -44,8 +44,8 @@ public final class Network implements Link {
 
     /** Milliseconds a frame takes across a segment. */
     public static final long WIRE_DELAY = 1;
-    /** How long a client waits for an answer (SYN retransmissions are not modelled). */
-    public static final long CLIENT_TIMEOUT = 3000;
+    /** How long a client waits for an answer (its SYN is retransmitted at 1, 3 and 7 s meanwhile). */
+    public static final long CLIENT_TIMEOUT = 10_000;
 
     private final long seed;
     private final boolean tracing;
@@ -238,7 +238,7 @@ public final class Network implements Link {
         conns.add(c);
         ids.add(f.id());
         loop.at(loop.now() + CLIENT_TIMEOUT, () -> {
-            c.giveUp("no answer within " + CLIENT_TIMEOUT + " ms (retransmissions are not modelled)");
+            c.giveUp("no answer within " + CLIENT_TIMEOUT + " ms");
             startNext.run();
         });
     }

@@ -102,6 +102,7 @@ public final class SocketLayer {
             SkBuff syn = seg(c.laddr, c.lport, c.raddr, c.rport, SYN, c.sndNxt, 0, flow);
             c.sndNxt++;
             if (!host.send(syn, "connect(): SYN")) c.decide(Outcome.REFUSED, "connect: no route");
+            else retransmitSyn(c, syn, 0);
         } else if (proto.number() == 17) {
             udp.put(key(c.laddr, c.lport, c.raddr, c.rport), c);
             SkBuff d = SkBuff.udp(new Ipv4(c.laddr), c.lport, to, port);
@@ -119,6 +120,23 @@ public final class SocketLayer {
         }
         return c;
     }
+
+    /**
+     * tcp_retransmit_timer for a SYN: TCP_TIMEOUT_INIT 1 s, doubling (1, 3, 7, 15 s after connect()).
+     * The client gives up when the network's client timeout passes (tcp_syn_retries is not reached).
+     */
+    private void retransmitSyn(ClientConn c, SkBuff syn, int n) {
+        if (n >= SYN_RETRIES) return;
+        host.after(1000L << n, () -> {
+            if (c.state != ClientConn.State.SYN_SENT || c.outcome != null) return;
+            SkBuff again = syn.copy();
+            host.send(again, "SYN retransmission " + (n + 1) + " (RTO " + (1 << n) + " s)");
+            retransmitSyn(c, syn, n + 1);
+        });
+    }
+
+    /** SYN retransmissions modelled; the client timeout ends the connection attempt before tcp_syn_retries=6. */
+    public static final int SYN_RETRIES = 4;
 
     private static SkBuff seg(int s, int sp, int d, int dp, int flags, long seq, long ack, String flow) {
         SkBuff b = SkBuff.tcp(new Ipv4(s), sp, new Ipv4(d), dp, flags);
@@ -316,7 +334,8 @@ public final class SocketLayer {
                 SkBuff r = SkBuff.udp(new Ipv4(l.bind()), l.port(), new Ipv4(skb.saddr), skb.sport);
                 r.payload = l.response() == null ? SkBuff.EMPTY : l.response().getBytes(StandardCharsets.UTF_8);
                 r.flow = skb.flow;
-                host.send(r, "server response (sendto)");
+                host.send(r, l.bind() == 0 ? "server response (sendto on a socket bound to 0.0.0.0: source chosen by the route, no IP_PKTINFO)"
+                        : "server response (sendto)");
                 return;
             }
         }
@@ -359,6 +378,11 @@ public final class SocketLayer {
         if (tr.on()) tr.step(new Step.Delivered("socket " + c.tuple(), "ICMP error type " + type + " code " + code));
         // tcp_v4_err: hard errors abort a connection in SYN_SENT; established connections only note soft errors
         if (c.protocol.number() == 6 && c.state != ClientConn.State.SYN_SENT) return;
+        // __udp4_lib_err: a connected UDP socket only reports hard errors (icmp_err_convert[code].fatal)
+        if (c.protocol.number() == 17 && !(type == 3 && udpFatal(code))) {
+            if (tr.on()) tr.step(new Step.Note("soft ICMP error on a UDP socket: not reported to the application"));
+            return;
+        }
         if (type == 3 || type == 11) {
             if (c.protocol.number() == 6) {
                 tcp.remove(k);
@@ -366,6 +390,14 @@ public final class SocketLayer {
             }
             c.decide(Outcome.REFUSED, "ICMP " + icmpName(type, code) + " from " + new Ipv4(skb.saddr));
         }
+    }
+
+    /** icmp_err_convert[].fatal (net/ipv4/icmp.c) for destination unreachable codes. */
+    static boolean udpFatal(int code) {
+        return switch (code) {
+            case 2, 3, 6, 7, 8, 9, 10, 13, 14, 15 -> true;
+            default -> false;
+        };
     }
 
     public static String icmpName(int type, int code) {

@@ -84,4 +84,29 @@ class StackAnswersTest {
         assertEquals(rs[0].clientView().sport() + 1, rs[1].clientView().sport());
         assertEquals("r#3", rs[2].connection());
     }
+
+    @Test
+    void aDroppedFirstSynIsRetransmittedAfterOneSecond() {
+        Network n = new Network(6, true);
+        n.addHost(lanClient().build(), Fixtures.servers(), new MiniWalker());
+        io.fnlab.sim.host.SimHost s = n.addHost(Fixtures.server().build(), Fixtures.servers(), new MiniWalker());
+        int[] seen = {0};
+        s.hooks().register(new io.fnlab.sim.netfilter.HookOps(io.fnlab.model.netfilter.Hook.INPUT, 99, "test", "drop_first_syn",
+                (skb, st) -> skb.tcpFlags == 2 && seen[0]++ == 0 ? io.fnlab.sim.netfilter.NfVerdict.DROP : io.fnlab.sim.netfilter.NfVerdict.ACCEPT));
+        FlowResult r = n.run(List.of(Fixtures.tcp("x", "client", "10.0.2.10:8080"))).get(0);
+        assertEquals(Outcome.ESTABLISHED, r.outcome(), () -> EndToEndTest.dump(r));
+        assertEquals(2, seen[0]);
+        assertTrue(r.traces().get(0).disposition().contains("drop_first_syn"), r.traces().get(0).disposition());
+        assertTrue(EndToEndTest.steps(r).stream().anyMatch(x -> x instanceof io.fnlab.sim.trace.Step.Note nt
+                && nt.text().contains("SYN retransmission 1")));
+    }
+
+    @Test
+    void hostUnreachableAbortsATcpConnectButIsASoftErrorForUdp() {
+        Network n = Fixtures.network(new MiniWalker(), Fixtures.client(), Fixtures.director(false), Fixtures.server());
+        List<FlowResult> rs = n.run(List.of(Fixtures.tcp("t", "client", "10.0.2.99:80"), Fixtures.udp("u", "client", "10.0.2.99:53")));
+        assertEquals(Outcome.REFUSED, rs.get(0).outcome(), () -> EndToEndTest.dump(rs.get(0)));
+        assertTrue(rs.get(0).detail().contains("host unreachable from 10.0.1.1"), rs.get(0).detail());
+        assertEquals(Outcome.TIMEOUT, rs.get(1).outcome(), () -> EndToEndTest.dump(rs.get(1)));
+    }
 }
