@@ -129,4 +129,39 @@ class SimHostTest {
         assertEquals(vip, io.fnlab.sim.neigh.Arp.requestSource(rs, "eth0", vip, gw, 0), "arp_announce=0 uses the VIP");
         assertEquals(Ipv4.parse("10.0.0.10").bits(), io.fnlab.sim.neigh.Arp.requestSource(rs, "eth0", vip, gw, 2));
     }
+
+    @Test
+    void addrTypeFollowsTheLocalTableAndRouteTypes() {
+        SimHost r = host(router().dummy("kube-ipvs0", "10.96.0.10/32")
+                .typed(io.fnlab.model.route.Route.Type.BLACKHOLE, "203.0.113.0/24", "main"));
+        assertEquals(io.fnlab.model.netfilter.match.AddrtypeMatch.AddrType.LOCAL.ordinal(), r.addrType(Ipv4.parse("10.96.0.10").bits(), null),
+                "an address on a dummy device is local");
+        assertEquals(io.fnlab.model.netfilter.match.AddrtypeMatch.AddrType.UNICAST.ordinal(), r.addrType(Ipv4.parse("10.0.2.7").bits(), null));
+        assertEquals(io.fnlab.model.netfilter.match.AddrtypeMatch.AddrType.BLACKHOLE.ordinal(), r.addrType(Ipv4.parse("203.0.113.1").bits(), null));
+        assertEquals(io.fnlab.model.netfilter.match.AddrtypeMatch.AddrType.UNICAST.ordinal(),
+                r.addrType(Ipv4.parse("10.96.0.10").bits(), "eth0"), "--limit-iface-in eth0: not local there");
+    }
+
+    @Test
+    void ipsetLookupByDimensionWithNomatch() {
+        var cluster = new io.fnlab.model.ipset.IpSet("KUBE-CLUSTER-IP", io.fnlab.model.ipset.SetType.HASH_IP_PORT, java.util.Map.of(),
+                List.of(io.fnlab.model.ipset.SetEntry.of(new io.fnlab.model.ipset.SetElem.Net(io.fnlab.model.net.Prefix.parse("10.96.0.10/32")),
+                        new io.fnlab.model.ipset.SetElem.Port(io.fnlab.model.net.Protocol.TCP, 80))));
+        var nets = new io.fnlab.model.ipset.IpSet("NETS", io.fnlab.model.ipset.SetType.HASH_NET, java.util.Map.of(), List.of(
+                io.fnlab.model.ipset.SetEntry.of(new io.fnlab.model.ipset.SetElem.Net(io.fnlab.model.net.Prefix.parse("10.0.0.0/8"))),
+                new io.fnlab.model.ipset.SetEntry(List.of(new io.fnlab.model.ipset.SetElem.Net(io.fnlab.model.net.Prefix.parse("10.1.0.0/16"))),
+                        null, null, true)));
+        var model = router().build();
+        var cfg = model.config();
+        var withSets = new io.fnlab.model.scenario.Host(model.name(), model.role(), model.interfaces(),
+                new io.fnlab.model.scenario.HostConfig(cfg.iptables(), java.util.Map.of("KUBE-CLUSTER-IP", cluster, "NETS", nets), cfg.ipvs(),
+                        cfg.addresses(), cfg.routes(), cfg.rules(), cfg.sysctls(), cfg.diagnostics()), model.source());
+        SimHost h = new SimHost(withSets, List.of(), new io.fnlab.sim.MiniWalker(), new SplittableRandom(1));
+        SkBuff p = SkBuff.tcp(Ipv4.parse("10.1.2.3"), 5555, Ipv4.parse("10.96.0.10"), 80, 2);
+        assertTrue(h.ipsetTest("KUBE-CLUSTER-IP", p, new boolean[] {false, false}), "dst,dst");
+        assertFalse(h.ipsetTest("KUBE-CLUSTER-IP", p, new boolean[] {true, false}), "src,dst");
+        assertEquals(2, h.ipsetLookup("NETS", p, new boolean[] {true}), "the /16 nomatch entry is more specific");
+        assertEquals(1, h.ipsetLookup("NETS", SkBuff.tcp(Ipv4.parse("10.2.0.1"), 1, Ipv4.parse("1.1.1.1"), 1, 2), new boolean[] {true}));
+        assertFalse(h.ipsetExists("KUBE-LOOP-BACK"));
+    }
 }
