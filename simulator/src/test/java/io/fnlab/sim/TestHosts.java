@@ -58,6 +58,11 @@ public final class TestHosts {
             return addr(dev, cidr);
         }
 
+        public B ipip(String dev) {
+            ifs.add(new Interface(dev, Interface.Kind.IPIP, null, null, 1480));
+            return this;
+        }
+
         public B route(String dst, String via, String dev) {
             return route(dst, via, dev, null, 0, "main");
         }

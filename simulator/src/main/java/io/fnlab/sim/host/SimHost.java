@@ -160,6 +160,15 @@ public final class SimHost implements IpStack, XtContext, Arp.Addrs {
 
     // ---- wiring ----
 
+    /** The hook registry as `fnlab explain --hooks` prints it: hook, priority, owner, function; in run order. */
+    public List<String> hookTable() {
+        List<String> l = new ArrayList<>();
+        for (Hook h : Hook.values())
+            for (HookOps o : hooks.ops(h))
+                l.add(String.format("%-11s %11d  %-16s %s", h, o.priority(), o.owner(), o.function()));
+        return l;
+    }
+
     public String name() {
         return name;
     }
@@ -254,7 +263,10 @@ public final class SimHost implements IpStack, XtContext, Arp.Addrs {
         link.disposition("dropped on " + name + " by " + by + ": " + reason);
     }
 
-    /** NF_HOOK: run the registered ops of a hook in priority order; STOLEN and DROP end the walk. */
+    /**
+     * NF_HOOK: run the registered ops of a hook in priority order; STOLEN and DROP end the walk.
+     * Each op's HookRan step comes after the steps the op itself reported (its verdict is known then).
+     */
     public NfVerdict runHook(Hook h, SkBuff skb, HookState st) {
         for (HookOps ops : hooks.ops(h)) {
             NfVerdict v = ops.fn().hook(skb, st);

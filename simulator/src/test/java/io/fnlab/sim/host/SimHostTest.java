@@ -164,4 +164,16 @@ class SimHostTest {
         assertEquals(1, h.ipsetLookup("NETS", SkBuff.tcp(Ipv4.parse("10.2.0.1"), 1, Ipv4.parse("1.1.1.1"), 1, 2), new boolean[] {true}));
         assertFalse(h.ipsetExists("KUBE-LOOP-BACK"));
     }
+
+    @Test
+    void theRegistryHoldsConntrackTheLoadedTablesAndNfNatAtTheKernelsPriorities() {
+        SimHost r = host(router().table(TableName.FILTER).table(TableName.NAT).table(TableName.RAW));
+        List<String> pre = r.hookTable().stream().filter(l -> l.startsWith("PREROUTING")).map(l -> l.replaceAll("\\s+", " ")).toList();
+        assertEquals(List.of("PREROUTING -300 iptable_raw ipt_do_table", "PREROUTING -200 nf_conntrack ipv4_conntrack_in",
+                "PREROUTING -100 nf_nat nf_nat_ipv4_pre_routing"), pre);
+        List<String> in = r.hookTable().stream().filter(l -> l.startsWith("INPUT")).map(l -> l.replaceAll("\\s+", " ")).toList();
+        assertEquals(List.of("INPUT 0 iptable_filter ipt_do_table", "INPUT 100 nf_nat nf_nat_ipv4_local_in",
+                "INPUT 2147483647 nf_conntrack ipv4_confirm"), in);
+        assertTrue(host(router()).hookTable().stream().noneMatch(l -> l.contains("nf_nat")), "no nat table loaded: no nf_nat hooks");
+    }
 }

@@ -119,4 +119,49 @@ class IpvsContractTest {
         assertEquals(new Ipv4(vip), r.serverView().dst(), "DR leaves the destination alone");
         assertEquals(Ipv4.parse("10.0.0.2"), r.serverView().src());
     }
+
+    static FlowResult tunnel(String tunlRpFilter) {
+        Network n = new Network(13, true);
+        MiniWalker w = new MiniWalker();
+        List<Server> servers = List.of(new Server("rs", Protocol.TCP, null, 80, "from rs"));
+        n.addHost(TestHosts.host("client").eth("eth0", "lan", "10.0.0.2/24").build(), servers, w);
+        SimHost d = n.addHost(TestHosts.host("director").eth("eth0", "lan", "10.0.0.1/24").addr("eth0", "10.0.0.100/32").build(),
+                servers, w);
+        n.addHost(TestHosts.host("rs").eth("eth0", "lan", "10.0.0.10/24").ipip("tunl0").addr("tunl0", "10.0.0.100/32")
+                .sysctl("net.ipv4.conf.all.arp_ignore", "1").sysctl("net.ipv4.conf.tunl0.rp_filter", tunlRpFilter).build(), servers, w);
+        int vip = Ipv4.parse("10.0.0.100").bits(), rip = Ipv4.parse("10.0.0.10").bits();
+        d.hooks().register(new HookOps(Hook.INPUT, Priorities.IPVS_REQUEST_LOCAL_IN, "ip_vs", "ip_vs_in_hook", (skb, s) -> {
+            if (skb.ipvsProperty || skb.daddr != vip) return NfVerdict.ACCEPT;
+            io.fnlab.sim.skb.SkBuff inner = skb.copy();
+            inner.dst = null;
+            inner.nfct = null;
+            skb.inner = inner;
+            skb.protocol = 4;
+            skb.saddr = 0;
+            skb.daddr = rip;
+            skb.sport = 0;
+            skb.dport = 0;
+            if (!d.stack().routeOutput(skb)) return NfVerdict.DROP;
+            skb.ipvsProperty = true;
+            d.stack().conntrack().untrack(skb);
+            d.stack().ipLocalOut(skb);
+            return NfVerdict.STOLEN;
+        }));
+        return n.run(List.of(Fixtures.tcp("tun", "client", "10.0.0.100:80"))).get(0);
+    }
+
+    @Test
+    void ipipToARealServerIsDecapsulatedOnTunl0() {
+        FlowResult r = tunnel("0");
+        assertEquals(Outcome.ESTABLISHED, r.outcome(), () -> EndToEndTest.dump(r));
+        assertEquals("rs", r.servedByHost());
+        assertEquals(Ipv4.parse("10.0.0.100"), r.serverView().dst());
+    }
+
+    @Test
+    void strictRpFilterOnTunl0DropsTheDecapsulatedPacket() {
+        FlowResult r = tunnel("1");
+        assertEquals(Outcome.TIMEOUT, r.outcome(), () -> EndToEndTest.dump(r));
+        assertTrue(r.traces().get(0).disposition().contains("rp_filter=1"), r.traces().get(0).disposition());
+    }
 }
