@@ -447,9 +447,10 @@ public final class SimHost implements IpStack, XtContext, Arp.Addrs {
             return;
         }
         skb.ttl--;
-        // __mkroute_input sets RTCF_DOREDIRECT when the packet leaves by the device it came in on and the
+        // IN_DEV_TX_REDIRECTS is IN_DEV_ANDCONF (all and the device). __mkroute_input sets RTCF_DOREDIRECT when the packet leaves by the device it came in on and the
         // source is on-link there; ip_forward then sends an ICMP redirect. fnlab does not send it.
-        if (rt.dev().equals(skb.inDev) && maxConf(rt.dev(), "send_redirects", 1) != 0 && !skb.locallyGenerated
+        if (rt.dev().equals(skb.inDev) && sysctls.getInt("net.ipv4.conf.all.send_redirects", 1) != 0
+                && devConf(rt.dev(), "send_redirects", 1) != 0 && !skb.locallyGenerated
                 && onLink(rt.dev(), skb.saddr, rt.nextHop(skb.daddr)))
             trace(new Step.NotModelled("ICMP redirect", "forwarded out the device it came in on (" + rt.dev()
                     + ", send_redirects=1): the kernel would send " + skb.src() + " an ICMP redirect to "
