@@ -30,9 +30,27 @@ public final class Conntrack implements ConntrackApi {
     private final Supplier<Tracer> tracer;
     private long nextId = 1;
 
+    private final io.fnlab.model.sysctl.Sysctls sysctls;
+
     public Conntrack(LongSupplier clock, Supplier<Tracer> tracer) {
+        this(clock, tracer, io.fnlab.model.sysctl.Sysctls.EMPTY);
+    }
+
+    /** With the host's sysctls: net.netfilter.nf_conntrack_{tcp,udp,icmp}_timeout* and nf_conntrack_tcp_loose. */
+    public Conntrack(LongSupplier clock, Supplier<Tracer> tracer, io.fnlab.model.sysctl.Sysctls sysctls) {
         this.clock = clock;
         this.tracer = tracer;
+        this.sysctls = sysctls;
+    }
+
+    /** Seconds for a TCP state: net.netfilter.nf_conntrack_tcp_timeout_STATE, else the kernel default. */
+    public int tcpTimeout(TcpState st) {
+        return sysctls.getInt("net.netfilter.nf_conntrack_tcp_timeout_" + st.name().toLowerCase(java.util.Locale.ROOT),
+                st.timeoutSeconds);
+    }
+
+    private int sysctl(String name, int dflt) {
+        return sysctls.getInt("net.netfilter." + name, dflt);
     }
 
     // ---- hook functions ----
@@ -47,7 +65,8 @@ public final class Conntrack implements ConntrackApi {
             NfConn ct = find(tuple);
             boolean reply, fresh = false;
             if (ct == null) {
-                if (skb.isTcp() && TcpState.next(TcpState.NONE, false, skb.tcpFlags) == TcpState.INVALID) {
+                if (skb.isTcp() && (TcpState.next(TcpState.NONE, false, skb.tcpFlags) == TcpState.INVALID
+                        || ((skb.tcpFlags & 0x02) == 0 && sysctl("nf_conntrack_tcp_loose", 1) == 0))) {
                     // tcp_new: only a SYN (or, with nf_conntrack_tcp_loose=1, an ACK) starts an entry
                     if (t.on()) t.step(new Step.Conntrack("invalid", tuple, null, "INVALID",
                             "tcp_new: [" + SkBuff.flagString(skb.tcpFlags) + "] cannot start a connection"));
@@ -82,14 +101,15 @@ public final class Conntrack implements ConntrackApi {
                     if (((old == TcpState.SYN_RECV || old == TcpState.ESTABLISHED) && nw == TcpState.ESTABLISHED)
                             && ct.has(NfConn.SEEN_REPLY)) ct.status |= NfConn.ASSURED;
                     ct.tcpState = nw;
-                    ct.expires = clock.getAsLong() + nw.timeoutSeconds * 1000L;
+                    ct.expires = clock.getAsLong() + tcpTimeout(nw) * 1000L;
                 }
             } else if (skb.isUdp()) {
-                ct.expires = clock.getAsLong() + 1000L * (reply || ct.has(NfConn.SEEN_REPLY) ? UDP_REPLIED : UDP_UNREPLIED);
+                ct.expires = clock.getAsLong() + 1000L * (reply || ct.has(NfConn.SEEN_REPLY)
+                        ? sysctl("nf_conntrack_udp_timeout_stream", UDP_REPLIED) : sysctl("nf_conntrack_udp_timeout", UDP_UNREPLIED));
             } else if (skb.isIcmp()) {
-                ct.expires = clock.getAsLong() + ICMP_TIMEOUT * 1000L;
+                ct.expires = clock.getAsLong() + sysctl("nf_conntrack_icmp_timeout", ICMP_TIMEOUT) * 1000L;
             } else {
-                ct.expires = clock.getAsLong() + GENERIC_TIMEOUT * 1000L;
+                ct.expires = clock.getAsLong() + sysctl("nf_conntrack_generic_timeout", GENERIC_TIMEOUT) * 1000L;
             }
             if (reply && !ct.has(NfConn.SEEN_REPLY)) {
                 ct.status |= NfConn.SEEN_REPLY;

@@ -98,7 +98,7 @@ public final class SimHost implements IpStack, XtContext, Arp.Addrs {
         addresses.addAll(model.config().addresses());
         this.fib = new Fib(model.config().addresses(), model.config().routes(), model.config().rules());
         this.ipsets = model.config().ipsets();
-        this.conntrack = new Conntrack(this::now, () -> tracer);
+        this.conntrack = new Conntrack(this::now, () -> tracer, sysctls);
         this.nat = new NfNat(conntrack, new NfNat.Env() {
             public RandomGenerator random() {
                 return SimHost.this.random;

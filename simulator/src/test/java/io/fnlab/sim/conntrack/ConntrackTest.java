@@ -132,4 +132,20 @@ class ConntrackTest {
             assertTrue(e.expires <= clock[0] + e.tcpState.timeoutSeconds * 1000L);
         }
     }
+
+    @Test
+    void timeoutsAndLooseComeFromSysctls() {
+        var sys = new io.fnlab.model.sysctl.Sysctls(java.util.Map.of("net.netfilter.nf_conntrack_tcp_timeout_established", "900",
+                "net.netfilter.nf_conntrack_tcp_loose", "0"));
+        Conntrack c = new Conntrack(() -> 0, () -> Tracer.OFF, sys);
+        assertEquals(900, c.tcpTimeout(TcpState.ESTABLISHED));
+        assertEquals(120, c.tcpTimeout(TcpState.TIME_WAIT));
+        SkBuff midStream = SkBuff.tcp(C, 40000, S, 80, ACK);
+        c.in(midStream, PRE);
+        assertFalse(c.tracked(midStream), "nf_conntrack_tcp_loose=0: no pickup of established connections");
+        SkBuff picked = SkBuff.tcp(C, 40000, S, 80, ACK);
+        ct.in(picked, PRE);
+        assertTrue(ct.tracked(picked), "default loose=1 picks it up");
+        assertEquals(TcpState.ESTABLISHED, ((NfConn) picked.nfct).tcpState);
+    }
 }
