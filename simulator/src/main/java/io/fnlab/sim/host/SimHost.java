@@ -265,12 +265,34 @@ public final class SimHost implements IpStack, XtContext, Arp.Addrs {
 
     /**
      * NF_HOOK: run the registered ops of a hook in priority order; STOLEN and DROP end the walk.
-     * Each op's HookRan step comes after the steps the op itself reported (its verdict is known then).
+     * In the trace each op's HookRan step (with its verdict) comes first, then the steps the op
+     * reported while it ran (rules, rewrites, and for a re-injecting op the whole re-injected path).
      */
     public NfVerdict runHook(Hook h, SkBuff skb, HookState st) {
         for (HookOps ops : hooks.ops(h)) {
-            NfVerdict v = ops.fn().hook(skb, st);
-            trace(new Step.HookRan(h.name(), ops.priority(), ops.owner(), ops.function(), v.name()));
+            NfVerdict v;
+            if (!tracer.on()) {
+                v = ops.fn().hook(skb, st);
+            } else {
+                Tracer outer = tracer;
+                List<Step> inner = new ArrayList<>();
+                tracer = new Tracer() {
+                    public boolean on() {
+                        return true;
+                    }
+
+                    public void step(Step s) {
+                        inner.add(s);
+                    }
+                };
+                try {
+                    v = ops.fn().hook(skb, st);
+                } finally {
+                    tracer = outer;
+                }
+                outer.step(new Step.HookRan(h.name(), ops.priority(), ops.owner(), ops.function(), v.name()));
+                for (Step s : inner) outer.step(s);
+            }
             switch (v) {
                 case ACCEPT:
                     continue;
