@@ -87,7 +87,7 @@ public final class NfNat {
             t.step(new Step.Note(by + " (" + mt + ") keeps " + curr + ": the tuple is unchanged"));
         }
         ct.status |= mt == ManipType.SRC ? NfConn.SRC_NAT_DONE : NfConn.DST_NAT_DONE;
-        ct.natNote = ct.natNote == null ? by : ct.natNote + ", " + by;
+        if (!by.equals("null binding")) ct.natNote = ct.natNote == null ? by : ct.natNote + ", " + by;
         return NfVerdict.ACCEPT;
     }
 
