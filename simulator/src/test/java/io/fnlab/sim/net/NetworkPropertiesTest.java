@@ -26,4 +26,19 @@ class NetworkPropertiesTest {
         assertEquals(Outcome.REFUSED, rs.get(1).outcome());
         for (Trace t : n.traces()) assertNotEquals("in flight", t.disposition(), t.toString());
     }
+
+    @org.junit.jupiter.api.Test
+    void withTracingOffTheOutcomesAreTheSameAndNoTraceIsBuilt() {
+        for (boolean tracing : new boolean[] {true, false}) {
+            Network n = new Network(77, tracing);
+            MiniWalker w = new MiniWalker();
+            n.addHost(Fixtures.client().build(), Fixtures.servers(), w);
+            n.addHost(Fixtures.director(true).build(), Fixtures.servers(), w);
+            n.addHost(Fixtures.server().build(), Fixtures.servers(), w);
+            FlowResult r = n.run(List.of(Fixtures.tcp("a", "client", "10.0.1.1:80"))).get(0);
+            assertEquals(Outcome.ESTABLISHED, r.outcome());
+            assertEquals(Ipv4.parse("10.0.2.1"), r.serverView().src());
+            assertEquals(tracing, !r.traces().isEmpty());
+        }
+    }
 }
