@@ -59,11 +59,15 @@ class IpvsContractTest {
     }
 
     static FlowResult fullnat(boolean vsConntrack) {
+        return fullnat(vsConntrack, "1");
+    }
+
+    static FlowResult fullnat(boolean vsConntrack, String ipForward) {
         Network n = new Network(11, true);
         MiniWalker w = new MiniWalker();
         n.addHost(Fixtures.client().build(), Fixtures.servers(), w);
         SimHost d = n.addHost(TestHosts.host("director").eth("eth0", "front", "10.0.1.1/24").eth("eth1", "back", "10.0.2.1/24")
-                .forward().rule(TableName.NAT, "POSTROUTING", new Masquerade(null, false, false),
+                .sysctl("net.ipv4.ip_forward", ipForward).rule(TableName.NAT, "POSTROUTING", new Masquerade(null, false, false),
                         new IfaceMatch(IfaceMatch.Direction.OUT, "eth1", false)).build(), Fixtures.servers(), w);
         masq(d, vsConntrack);
         // the real server can also reach the client's network directly
@@ -163,5 +167,13 @@ class IpvsContractTest {
         FlowResult r = tunnel("1");
         assertEquals(Outcome.TIMEOUT, r.outcome(), () -> EndToEndTest.dump(r));
         assertTrue(r.traces().get(0).disposition().contains("rp_filter=1"), r.traces().get(0).disposition());
+    }
+
+    @Test
+    void withIpForwardZeroTheSynReachesTheServerButTheSynAckDiesOnTheDirector() {
+        FlowResult r = fullnat(true, "0");
+        assertEquals(Outcome.TIMEOUT, r.outcome(), () -> EndToEndTest.dump(r));
+        io.fnlab.sim.trace.Trace synAck = r.traces().stream().filter(t -> t.hops().get(0).host().equals("server")).findFirst().orElseThrow();
+        assertTrue(synAck.disposition().startsWith("dropped on director by ip_error: forwarding is disabled on eth1"), synAck.disposition());
     }
 }
