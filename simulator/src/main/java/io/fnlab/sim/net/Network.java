@@ -80,6 +80,7 @@ public final class Network implements Link {
     }
 
     public SimHost addHost(Host model, List<Server> servers, TableWalker walker) {
+        if (hosts.containsKey(model.name())) throw new IllegalArgumentException("two hosts named '" + model.name() + "'");
         RandomGenerator rnd = new SplittableRandom(seed ^ (model.name().hashCode() * 0x9E3779B97F4A7C15L));
         SimHost h = new SimHost(model, servers, walker, rnd);
         h.setLink(this);
@@ -92,6 +93,10 @@ public final class Network implements Link {
             Node sv = new Node(Node.Kind.SEGMENT, d.segment());
             topology.addVertex(sv);
             Attachment a = new Attachment(model.name(), d.name(), d.mac(), d.segment());
+            for (Attachment o : segments.getOrDefault(d.segment(), List.of()))
+                if (o.mac().equalsIgnoreCase(a.mac()))
+                    throw new IllegalArgumentException("MAC " + a.mac() + " of " + a.host() + " " + a.dev() + " is already used by "
+                            + o.host() + " " + o.dev() + " on segment " + d.segment());
             topology.addEdge(hv, sv, a);
             segments.computeIfAbsent(d.segment(), k -> new ArrayList<>()).add(a);
         }
