@@ -73,12 +73,23 @@ public final class SocketLayer {
         return laddr + ":" + lport + ">" + raddr + ":" + rport;
     }
 
+    /**
+     * __inet_hash_connect: connect() tries ports of even parity first (offset &amp;= ~1, step 2),
+     * from a random offset in ip_local_port_range, and the next connect goes on from there; odd
+     * ports only when no even one is free.
+     */
     private int ephemeral(int raddr, int rport, int laddr) {
-        if (nextPort < 0) nextPort = EPHEMERAL_LOW + host.random().nextInt(EPHEMERAL_HIGH - EPHEMERAL_LOW + 1);
-        for (int i = 0; i <= EPHEMERAL_HIGH - EPHEMERAL_LOW; i++) {
-            int p = nextPort;
-            nextPort = nextPort == EPHEMERAL_HIGH ? EPHEMERAL_LOW : nextPort + 1;
-            if (!tcp.containsKey(key(laddr, p, raddr, rport)) && !udp.containsKey(key(laddr, p, raddr, rport))) return p;
+        int low = EPHEMERAL_LOW, high = EPHEMERAL_HIGH, size = high - low + 1;
+        if (nextPort < 0) nextPort = (host.random().nextInt(size)) & ~1;
+        for (int parity = 0; parity < 2; parity++) {
+            for (int i = 0; i < size; i += 2) {
+                int off = (nextPort + i + parity) % size;
+                int p = low + off;
+                if (!tcp.containsKey(key(laddr, p, raddr, rport)) && !udp.containsKey(key(laddr, p, raddr, rport))) {
+                    nextPort = (off + 2) % size;
+                    return p;
+                }
+            }
         }
         return 0;
     }
