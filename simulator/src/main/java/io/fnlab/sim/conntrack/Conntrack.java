@@ -186,15 +186,13 @@ public final class Conntrack implements ConntrackApi {
     public List<NfConn> entries() {
         long now = clock.getAsLong();
         List<NfConn> l = new ArrayList<>();
-        for (NfConn c : new ArrayList<>(hash.values())) {
+        for (var e : new ArrayList<>(hash.entrySet())) {
+            NfConn c = e.getValue();
             if (c.expires <= now) kill(c);
-            else if (c.original.equals(tupleKey(c)) && !l.contains(c)) l.add(c);
+            else if (e.getKey().equals(c.original)) l.add(c); // each entry is hashed twice: list it once
         }
+        l.sort(java.util.Comparator.comparingLong(c -> c.id));
         return l;
-    }
-
-    private static FiveTuple tupleKey(NfConn c) {
-        return c.original;
     }
 
     // ---- tuples ----

@@ -1,7 +1,6 @@
 package io.fnlab.sim.net;
 
 import io.fnlab.model.net.FiveTuple;
-import io.fnlab.model.net.Ipv4;
 import io.fnlab.model.scenario.Host;
 import io.fnlab.model.scenario.Interface;
 import io.fnlab.model.scenario.Outcome;
@@ -251,9 +250,5 @@ public final class Network implements Link {
     /** Every packet trace of the run so far, in the order the packets were sent. */
     public List<Trace> traces() {
         return traces.stream().map(PacketTrace::toTrace).toList();
-    }
-
-    public static String describe(Ipv4 a) {
-        return a.toString();
     }
 }

@@ -60,8 +60,12 @@ class ConntrackTest {
         pass(false, ACK);
         assertEquals(TcpState.TIME_WAIT, entry().tcpState);
         assertEquals(121_000, entry().expires);
+        assertEquals(1, ct.entries().size());
+        assertTrue(ct.entries().get(0).describe(clock[0]).startsWith("tcp 6 120 TIME_WAIT src=10.0.0.1 dst=10.0.0.2 sport=40000 dport=80 src=10.0.0.2"),
+                ct.entries().get(0).describe(clock[0]));
         clock[0] = 121_000;
         assertNull(entry(), "the entry expires with its timeout");
+        assertTrue(ct.entries().isEmpty());
     }
 
     @Test
