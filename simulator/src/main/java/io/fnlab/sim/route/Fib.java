@@ -65,9 +65,28 @@ public final class Fib {
             Route r = lookupTable(t, daddr, oif);
             if (r == null || r.type() == Route.Type.THROW) continue;
             int pref = r.src() == null ? 0 : r.src().bits();
-            return new RouteResult(r.type(), r.device(), r.via() == null ? 0 : r.via().bits(), pref, t, text(r));
+            String dev = r.device();
+            if (dev == null && r.via() != null) {
+                // fib_check_nh: `via GW` without `dev` takes the device of the on-link route to GW
+                dev = onLinkDevice(r.via().bits());
+                if (dev == null) continue; // not reached: lookupTable skips such routes
+            }
+            return new RouteResult(r.type(), dev, r.via() == null ? 0 : r.via().bits(), pref, t, text(r));
         }
         return null;
+    }
+
+    /** The device of the most specific connected (link-scope, no gateway) route holding gw, in main or local. */
+    String onLinkDevice(int gw) {
+        Route best = null;
+        for (String t : List.of("main", "local")) {
+            for (Route r : tables.getOrDefault(t, List.of())) {
+                if (r.via() != null || r.device() == null || r.type() != Route.Type.UNICAST) continue;
+                if (!r.destination().contains(new Ipv4(gw))) continue;
+                if (best == null || r.destination().length() > best.destination().length()) best = r;
+            }
+        }
+        return best == null ? null : best.device();
     }
 
     /** fib_rule_match: iif/oif, fwmark/mask, from/to, then the rule's `not`. */
@@ -91,6 +110,8 @@ public final class Fib {
         Route best = null;
         for (Route r : l) {
             if (!r.destination().contains(new Ipv4(daddr))) continue;
+            // the kernel refuses `via GW` without dev when GW is not on-link ("Nexthop has invalid gateway")
+            if (r.device() == null && r.via() != null && onLinkDevice(r.via().bits()) == null) continue;
             if (oif != null && r.device() != null && !r.device().equals(oif) && r.type() == Route.Type.UNICAST) continue;
             if (best == null || r.destination().length() > best.destination().length()
                     || (r.destination().length() == best.destination().length() && r.metric() < best.metric())) best = r;

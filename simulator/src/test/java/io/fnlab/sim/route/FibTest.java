@@ -84,4 +84,15 @@ class FibTest {
         if ((addr >>> 24) == 127) return; // the local table's 127/8
         assertEquals(len == 0 ? ip("10.0.0.1") : ip("10.0.0.2"), res.gateway());
     }
+
+    @Test
+    void aGatewayWithoutDeviceTakesTheDeviceOfItsConnectedRoute() {
+        Fib f = new Fib(ADDRS, List.of(r("default", "192.168.1.254", null, 0, "main"), r("172.16.0.0/16", "10.9.9.9", null, 0, "main")),
+                List.of());
+        RouteResult res = f.lookup(ip("8.8.8.8"), 0, 0, "lo", null);
+        assertEquals("eth1", res.dev());
+        assertEquals(ip("192.168.1.254"), res.gateway());
+        assertEquals(ip("192.168.1.254"), f.lookup(ip("172.16.1.1"), 0, 0, "lo", null).gateway(),
+                "a route whose gateway is not on-link does not exist");
+    }
 }
