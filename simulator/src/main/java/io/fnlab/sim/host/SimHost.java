@@ -454,7 +454,8 @@ public final class SimHost implements IpStack, XtContext, Arp.Addrs {
             icmpSend(skb, 3, 2);
             return;
         }
-        SkBuff in = skb.inner;
+        // ip_tunnel_rcv: skb_scrub_packet + nf_reset_ct; the mark stays (same netns)
+        SkBuff in = scrubbed(skb.inner);
         in.mark = skb.mark;
         trace(new Step.Note("ipip_rcv: decapsulated onto " + tun.name()));
         link.loopback(this, tun.name(), in);
@@ -538,12 +539,21 @@ public final class SimHost implements IpStack, XtContext, Arp.Addrs {
         link.transmit(this, dev.name(), mac, skb);
     }
 
-    /** Clear what belongs to this host before the packet leaves on a wire (skb_scrub_packet). */
+    /**
+     * Clear what belongs to this host before the packet leaves on a wire (skb_scrub_packet with
+     * xnet): conntrack, IPVS state, route, devices, mark; an encapsulated or quoted packet too.
+     */
     public static SkBuff scrubbed(SkBuff skb) {
         SkBuff c = skb.copy();
+        scrub(c);
+        return c;
+    }
+
+    private static void scrub(SkBuff c) {
         c.nfct = null; c.ctinfo = 0; c.untracked = false; c.ipvsProperty = false; c.ipvsConn = null; c.dst = null;
         c.inDev = null; c.outDev = null; c.locallyGenerated = false; c.mark = 0; c.knownNextHop = 0;
-        return c;
+        if (c.inner != null) scrub(c.inner);
+        if (c.icmpInner != null) scrub(c.icmpInner);
     }
 
     /** arp_process for a request that reached dev: refresh the sender's entry, answer per arp_ignore. */
