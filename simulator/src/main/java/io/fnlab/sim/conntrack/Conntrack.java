@@ -1,0 +1,294 @@
+package io.fnlab.sim.conntrack;
+
+import io.fnlab.model.net.FiveTuple;
+import io.fnlab.model.net.Ipv4;
+import io.fnlab.model.net.Protocol;
+import io.fnlab.sim.netfilter.HookState;
+import io.fnlab.sim.netfilter.NfVerdict;
+import io.fnlab.sim.skb.SkBuff;
+import io.fnlab.sim.trace.Step;
+import io.fnlab.sim.trace.Tracer;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+
+/**
+ * A host's conntrack table (net/netfilter/nf_conntrack_core.c): nf_conntrack_in at PREROUTING
+ * and OUTPUT (-200) finds or creates the entry and attaches it to the skb; __nf_conntrack_confirm
+ * at POSTROUTING and INPUT (INT_MAX) puts a new entry in the hash. An entry not confirmed dies
+ * with its packet.
+ */
+public final class Conntrack implements ConntrackApi {
+    /** nf_conntrack_udp_timeout, _udp_timeout_stream, nf_conntrack_icmp_timeout (seconds). */
+    public static final int UDP_UNREPLIED = 30, UDP_REPLIED = 120, ICMP_TIMEOUT = 30, GENERIC_TIMEOUT = 600;
+
+    private final Map<FiveTuple, NfConn> hash = new HashMap<>();
+    private final LongSupplier clock;
+    private final Supplier<Tracer> tracer;
+    private long nextId = 1;
+
+    private final io.fnlab.model.sysctl.Sysctls sysctls;
+
+    public Conntrack(LongSupplier clock, Supplier<Tracer> tracer) {
+        this(clock, tracer, io.fnlab.model.sysctl.Sysctls.EMPTY);
+    }
+
+    /** With the host's sysctls: net.netfilter.nf_conntrack_{tcp,udp,icmp}_timeout* and nf_conntrack_tcp_loose. */
+    public Conntrack(LongSupplier clock, Supplier<Tracer> tracer, io.fnlab.model.sysctl.Sysctls sysctls) {
+        this.clock = clock;
+        this.tracer = tracer;
+        this.sysctls = sysctls;
+    }
+
+    /** Seconds for a TCP state: net.netfilter.nf_conntrack_tcp_timeout_STATE, else the kernel default. */
+    public int tcpTimeout(TcpState st) {
+        return sysctls.getInt("net.netfilter.nf_conntrack_tcp_timeout_" + st.name().toLowerCase(java.util.Locale.ROOT),
+                st.timeoutSeconds);
+    }
+
+    private int sysctl(String name, int dflt) {
+        return sysctls.getInt("net.netfilter." + name, dflt);
+    }
+
+    // ---- hook functions ----
+
+    /** nf_conntrack_in (ipv4_conntrack_in / ipv4_conntrack_local). */
+    public NfVerdict in(SkBuff skb, HookState state) {
+        if (skb.untracked || skb.nfct != null) return NfVerdict.ACCEPT; // a template/entry is already attached
+        Tracer t = tracer.get();
+        if (skb.isIcmp() && isIcmpError(skb.dport >> 8)) return icmpError(skb, t);
+        FiveTuple tuple = tupleOf(skb);
+        for (int attempt = 0; attempt < 2; attempt++) {
+            NfConn ct = find(tuple);
+            boolean reply, fresh = false;
+            if (ct == null) {
+                if (skb.isTcp() && (TcpState.next(TcpState.NONE, false, skb.tcpFlags) == TcpState.INVALID
+                        || ((skb.tcpFlags & 0x02) == 0 && sysctl("nf_conntrack_tcp_loose", 1) == 0))) {
+                    // tcp_new: only a SYN (or, with nf_conntrack_tcp_loose=1, an ACK) starts an entry
+                    if (t.on()) t.step(new Step.Conntrack("invalid", tuple, null, "INVALID",
+                            "tcp_new: [" + SkBuff.flagString(skb.tcpFlags) + "] cannot start a connection"));
+                    return NfVerdict.ACCEPT;
+                }
+                ct = new NfConn(nextId++, tuple);
+                ct.reply = invert(tuple);
+                reply = false;
+                fresh = true;
+            } else {
+                reply = ct.reply.equals(tuple);
+            }
+            int ctinfo = reply ? CtInfo.ESTABLISHED_REPLY : ct.has(NfConn.SEEN_REPLY) ? CtInfo.ESTABLISHED : CtInfo.NEW;
+            // protocol tracker
+            if (skb.isTcp()) {
+                TcpState old = ct.tcpState;
+                TcpState nw = TcpState.next(old, reply, skb.tcpFlags);
+                if (nw == TcpState.SYN_SENT && !reply && (old == TcpState.TIME_WAIT || old == TcpState.CLOSE)
+                        && ct.has(NfConn.CONFIRMED)) {
+                    // tcp_packet: "RFC 1122: reopen" -> nf_ct_kill and -NF_REPEAT
+                    kill(ct);
+                    if (t.on()) t.step(new Step.Conntrack("destroyed", ct.original, ct.reply, old.name(),
+                            "SYN in " + old + ": old entry killed, connection reopened"));
+                    continue;
+                }
+                if (nw == TcpState.INVALID) {
+                    if (t.on()) t.step(new Step.Conntrack("invalid", ct.original, ct.reply, old.name(),
+                            "tcp_packet: [" + SkBuff.flagString(skb.tcpFlags) + "] invalid in " + old + "; skb gets no entry"));
+                    return NfVerdict.ACCEPT;
+                }
+                if (nw != TcpState.IGNORE) {
+                    if (((old == TcpState.SYN_RECV || old == TcpState.ESTABLISHED) && nw == TcpState.ESTABLISHED)
+                            && ct.has(NfConn.SEEN_REPLY)) ct.status |= NfConn.ASSURED;
+                    ct.tcpState = nw;
+                    ct.expires = clock.getAsLong() + tcpTimeout(nw) * 1000L;
+                }
+            } else if (skb.isUdp()) {
+                ct.expires = clock.getAsLong() + 1000L * (reply || ct.has(NfConn.SEEN_REPLY)
+                        ? sysctl("nf_conntrack_udp_timeout_stream", UDP_REPLIED) : sysctl("nf_conntrack_udp_timeout", UDP_UNREPLIED));
+            } else if (skb.isIcmp()) {
+                ct.expires = clock.getAsLong() + sysctl("nf_conntrack_icmp_timeout", ICMP_TIMEOUT) * 1000L;
+            } else {
+                ct.expires = clock.getAsLong() + sysctl("nf_conntrack_generic_timeout", GENERIC_TIMEOUT) * 1000L;
+            }
+            if (reply && !ct.has(NfConn.SEEN_REPLY)) {
+                ct.status |= NfConn.SEEN_REPLY;
+                if (!skb.isTcp()) ct.status |= NfConn.ASSURED;
+            }
+            skb.nfct = ct;
+            skb.ctinfo = ctinfo;
+            if (t.on()) t.step(new Step.Conntrack(fresh ? "new" : "found", ct.original, ct.reply, ct.stateName(),
+                    CtInfo.name(ctinfo)));
+            return NfVerdict.ACCEPT;
+        }
+        return NfVerdict.ACCEPT;
+    }
+
+    /** nf_conntrack_handle_icmp / icmp_error_message: the quoted packet's entry makes the error RELATED. */
+    private NfVerdict icmpError(SkBuff skb, Tracer t) {
+        if (skb.icmpInner == null) return NfVerdict.ACCEPT;
+        FiveTuple inner = invert(tupleOf(skb.icmpInner));
+        NfConn ct = find(inner);
+        if (ct == null) {
+            if (t.on()) t.step(new Step.Conntrack("none", inner, null, "INVALID", "ICMP error quotes no known connection"));
+            return NfVerdict.ACCEPT;
+        }
+        boolean reply = ct.reply.equals(inner);
+        skb.nfct = ct;
+        skb.ctinfo = reply ? CtInfo.RELATED_REPLY : CtInfo.RELATED;
+        if (t.on()) t.step(new Step.Conntrack("related", ct.original, ct.reply, ct.stateName(),
+                "ICMP error for this connection: " + CtInfo.name(skb.ctinfo)));
+        return NfVerdict.ACCEPT;
+    }
+
+    /** __nf_conntrack_confirm (ipv4_confirm at INT_MAX). */
+    public NfVerdict confirm(SkBuff skb, HookState state) {
+        if (!(skb.nfct instanceof NfConn ct) || ct.has(NfConn.CONFIRMED) || CtInfo.isReply(skb.ctinfo)) return NfVerdict.ACCEPT;
+        Tracer t = tracer.get();
+        NfConn a = find(ct.original), b = find(ct.reply);
+        if (a != null || b != null) {
+            // nf_ct_resolve_clash could merge identical entries; fnlab drops as the clash path does for NAT'd ones
+            if (t.on()) t.step(new Step.Dropped("nf_conntrack", "__nf_conntrack_confirm: tuple clash with an existing entry"));
+            return NfVerdict.DROP;
+        }
+        ct.status |= NfConn.CONFIRMED;
+        hash.put(ct.original, ct);
+        hash.put(ct.reply, ct);
+        if (t.on()) t.step(new Step.Conntrack("confirmed", ct.original, ct.reply, ct.stateName(), ct.describe(clock.getAsLong())));
+        return NfVerdict.ACCEPT;
+    }
+
+    // ---- table ----
+
+    /** The confirmed entry holding this tuple in either direction, after expiring old ones. */
+    public NfConn find(FiveTuple tuple) {
+        NfConn ct = hash.get(tuple);
+        if (ct != null && ct.expires <= clock.getAsLong()) {
+            kill(ct);
+            return null;
+        }
+        return ct;
+    }
+
+    /** nf_conntrack_tuple_taken: is this tuple used by another connection (either direction)? */
+    public boolean tupleTaken(FiveTuple tuple, NfConn ignored) {
+        NfConn ct = find(tuple);
+        return ct != null && ct != ignored;
+    }
+
+    public void kill(NfConn ct) {
+        ct.status |= NfConn.DYING;
+        hash.remove(ct.original, ct);
+        hash.remove(ct.reply, ct);
+    }
+
+    /** The live entries, each once, as `conntrack -L` lists them. */
+    public List<NfConn> entries() {
+        long now = clock.getAsLong();
+        List<NfConn> l = new ArrayList<>();
+        for (var e : new ArrayList<>(hash.entrySet())) {
+            NfConn c = e.getValue();
+            if (c.expires <= now) kill(c);
+            else if (e.getKey().equals(c.original)) l.add(c); // each entry is hashed twice: list it once
+        }
+        l.sort(java.util.Comparator.comparingLong(c -> c.id));
+        return l;
+    }
+
+    // ---- tuples ----
+
+    public static boolean isIcmpError(int type) {
+        return type == 3 || type == 4 || type == 5 || type == 11 || type == 12;
+    }
+
+    public static FiveTuple tupleOf(SkBuff s) {
+        return new FiveTuple(new Protocol(s.protocol), new Ipv4(s.saddr), s.sport, new Ipv4(s.daddr), s.dport);
+    }
+
+    /** nf_ct_invert_tuple: swap ends; for ICMP queries keep the id and map the type to its reply. */
+    public static FiveTuple invert(FiveTuple t) {
+        if (t.protocol().number() == 1) {
+            int type = t.dport() >> 8, code = t.dport() & 255;
+            int inv = switch (type) {
+                case 8 -> 0; case 0 -> 8; case 13 -> 14; case 14 -> 13; case 15 -> 16; case 16 -> 15;
+                case 17 -> 18; case 18 -> 17; default -> type;
+            };
+            return new FiveTuple(t.protocol(), t.dst(), t.sport(), t.src(), inv << 8 | code);
+        }
+        return t.reversed();
+    }
+
+    // ---- ConntrackApi ----
+
+    private static NfConn ct(SkBuff skb) {
+        return skb.nfct instanceof NfConn c ? c : null;
+    }
+
+    @Override
+    public boolean tracked(SkBuff skb) {
+        return ct(skb) != null && !skb.untracked;
+    }
+
+    @Override
+    public boolean isReply(SkBuff skb) {
+        return ct(skb) != null && CtInfo.isReply(skb.ctinfo);
+    }
+
+    @Override
+    public FiveTuple original(SkBuff skb) {
+        NfConn c = ct(skb);
+        return c == null ? null : c.original;
+    }
+
+    @Override
+    public FiveTuple reply(SkBuff skb) {
+        NfConn c = ct(skb);
+        return c == null ? null : c.reply;
+    }
+
+    @Override
+    public void alterReply(SkBuff skb, FiveTuple newReply) {
+        NfConn c = ct(skb);
+        if (c == null || c.has(NfConn.CONFIRMED)) return; // nf_conntrack_alter_reply: "Should be unconfirmed"
+        Tracer t = tracer.get();
+        if (t.on()) t.step(new Step.Conntrack("alter-reply", c.original, newReply, c.stateName(),
+                "nf_conntrack_alter_reply: reply was " + c.reply));
+        c.reply = newReply;
+    }
+
+    @Override
+    public void untrack(SkBuff skb) {
+        skb.nfct = null;
+        skb.untracked = true;
+        skb.ctinfo = CtInfo.UNTRACKED;
+        Tracer t = tracer.get();
+        if (t.on()) t.step(new Step.Conntrack("untracked", null, null, "UNTRACKED", "untracked template attached"));
+    }
+
+    @Override
+    public long ctMark(SkBuff skb) {
+        NfConn c = ct(skb);
+        return c == null ? 0 : c.mark;
+    }
+
+    @Override
+    public void setCtMark(SkBuff skb, long mark) {
+        NfConn c = ct(skb);
+        if (c != null) c.mark = mark & 0xffffffffL;
+    }
+
+    /** xt_conntrack/xt_state bits for the packet (XtContext.ctStateBits). */
+    public int stateBits(SkBuff skb) {
+        if (skb.untracked) return io.fnlab.sim.netfilter.XtContext.CtStateBits.UNTRACKED;
+        NfConn c = ct(skb);
+        if (c == null) return io.fnlab.sim.netfilter.XtContext.CtStateBits.INVALID;
+        int base = switch (skb.ctinfo % CtInfo.IS_REPLY) {
+            case CtInfo.RELATED -> io.fnlab.sim.netfilter.XtContext.CtStateBits.RELATED;
+            case CtInfo.NEW -> io.fnlab.sim.netfilter.XtContext.CtStateBits.NEW;
+            default -> io.fnlab.sim.netfilter.XtContext.CtStateBits.ESTABLISHED;
+        };
+        if (c.has(NfConn.SRC_NAT)) base |= io.fnlab.sim.netfilter.XtContext.CtStateBits.SNAT;
+        if (c.has(NfConn.DST_NAT)) base |= io.fnlab.sim.netfilter.XtContext.CtStateBits.DNAT;
+        return base;
+    }
+}

@@ -1,0 +1,64 @@
+package io.fnlab.sim.conntrack;
+
+import io.fnlab.model.net.FiveTuple;
+
+/**
+ * struct nf_conn: the original and reply tuples, status bits, the TCP state, the timeout and the
+ * connection mark. NAT changes the reply tuple (nf_conntrack_alter_reply) before confirmation.
+ */
+public final class NfConn {
+    // status bits (enum ip_conntrack_status)
+    public static final int SEEN_REPLY = 1 << 1;
+    public static final int ASSURED = 1 << 2;
+    public static final int CONFIRMED = 1 << 3;
+    public static final int SRC_NAT = 1 << 4;
+    public static final int DST_NAT = 1 << 5;
+    public static final int SRC_NAT_DONE = 1 << 7;
+    public static final int DST_NAT_DONE = 1 << 8;
+    public static final int DYING = 1 << 9;
+
+    public final long id;
+    public FiveTuple original;
+    public FiveTuple reply;
+    public int status;
+    public TcpState tcpState = TcpState.NONE;
+    /** Absolute simulated time (ms) at which the entry expires. */
+    public long expires;
+    public long mark;
+    /** Who made this binding and how, for traces ("MASQUERADE", "DNAT", "null binding"). */
+    public String natNote;
+
+    NfConn(long id, FiveTuple original) {
+        this.id = id;
+        this.original = original;
+        this.reply = original.reversed();
+    }
+
+    public boolean has(int bit) {
+        return (status & bit) != 0;
+    }
+
+    public String stateName() {
+        if (original.protocol().number() == 6) return tcpState.name();
+        return has(SEEN_REPLY) ? "ESTABLISHED" : "UNREPLIED";
+    }
+
+    /** conntrack -L style. */
+    public String describe(long now) {
+        long left = Math.max(0, (expires - now) / 1000);
+        String p = original.protocol().name();
+        StringBuilder b = new StringBuilder();
+        b.append(p).append(' ').append(original.protocol().number()).append(' ').append(left).append(' ');
+        if (original.protocol().number() == 6) b.append(tcpState).append(' ');
+        b.append(side(original));
+        if (!has(SEEN_REPLY)) b.append(" [UNREPLIED]");
+        b.append(' ').append(side(reply));
+        if (has(ASSURED)) b.append(" [ASSURED]");
+        b.append(" mark=").append(mark);
+        return b.toString();
+    }
+
+    private static String side(FiveTuple t) {
+        return "src=" + t.src() + " dst=" + t.dst() + " sport=" + t.sport() + " dport=" + t.dport();
+    }
+}

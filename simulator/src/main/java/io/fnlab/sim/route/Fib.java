@@ -1,0 +1,133 @@
+package io.fnlab.sim.route;
+
+import io.fnlab.model.net.Ipv4;
+import io.fnlab.model.net.Prefix;
+import io.fnlab.model.route.Address;
+import io.fnlab.model.route.PolicyRule;
+import io.fnlab.model.route.Route;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A host's routing tables and policy rules (net/ipv4/fib_frontend.c, fib_rules.c, fib_trie.c).
+ * The local table is filled from the addresses as fib_add_ifaddr does (a local route per address,
+ * 127.0.0.0/8 on lo), the main table gets the connected prefix routes; the default rules are
+ * 0 local, 32766 main, 32767 default.
+ */
+public final class Fib {
+    private final Map<String, List<Route>> tables = new LinkedHashMap<>();
+    private final List<PolicyRule> rules = new ArrayList<>();
+
+    public Fib(List<Address> addresses, List<Route> routes, List<PolicyRule> extraRules) {
+        add(new Route(Route.Type.LOCAL, Prefix.parse("127.0.0.0/8"), null, "lo", Ipv4.parse("127.0.0.1"), 0, "local",
+                Address.Scope.HOST));
+        for (Address a : addresses) {
+            add(new Route(Route.Type.LOCAL, Prefix.host(a.prefix().address()), null, a.device(), a.prefix().address(), 0,
+                    "local", Address.Scope.HOST));
+            // fib_add_ifaddr: the subnet route, unless /32 or on lo (lo's 127/8 is in local already)
+            if (a.prefix().length() < 32 && !a.device().equals("lo")) {
+                add(new Route(Route.Type.UNICAST, a.prefix().network(), null, a.device(), a.prefix().address(), 0, "main",
+                        Address.Scope.LINK));
+            }
+        }
+        for (Route r : routes) add(r);
+        rules.add(new PolicyRule(0, false, null, null, null, null, null, null, "local"));
+        rules.addAll(extraRules);
+        rules.add(new PolicyRule(32766, false, null, null, null, null, null, null, "main"));
+        rules.add(new PolicyRule(32767, false, null, null, null, null, null, null, "default"));
+        rules.sort(Comparator.comparingInt(PolicyRule::priority)); // stable: equal priorities keep order
+    }
+
+    private void add(Route r) {
+        String t = r.table() == null || r.table().equals("254") ? "main" : r.table().equals("255") ? "local" : r.table();
+        tables.computeIfAbsent(t, k -> new ArrayList<>()).add(r);
+    }
+
+    public List<PolicyRule> rules() {
+        return List.copyOf(rules);
+    }
+
+    public Map<String, List<Route>> tables() {
+        return tables;
+    }
+
+    /**
+     * fib_lookup: walk the rules by priority; a rule's table that has no matching route, or whose
+     * match is a THROW route, passes to the next rule. Returns null when nothing matched (ENETUNREACH).
+     */
+    public RouteResult lookup(int daddr, int saddr, long mark, String iif, String oif) {
+        for (PolicyRule rule : rules) {
+            if (!ruleMatches(rule, daddr, saddr, mark, iif, oif)) continue;
+            String t = rule.table() == null ? "main" : rule.table();
+            Route r = lookupTable(t, daddr, oif);
+            if (r == null || r.type() == Route.Type.THROW) continue;
+            int pref = r.src() == null ? 0 : r.src().bits();
+            String dev = r.device();
+            if (dev == null && r.via() != null) {
+                // fib_check_nh: `via GW` without `dev` takes the device of the on-link route to GW
+                dev = onLinkDevice(r.via().bits());
+                if (dev == null) continue; // not reached: lookupTable skips such routes
+            }
+            return new RouteResult(r.type(), dev, r.via() == null ? 0 : r.via().bits(), pref, t, text(r));
+        }
+        return null;
+    }
+
+    /** The device of the most specific connected (link-scope, no gateway) route holding gw, in main or local. */
+    String onLinkDevice(int gw) {
+        Route best = null;
+        for (String t : List.of("main", "local")) {
+            for (Route r : tables.getOrDefault(t, List.of())) {
+                if (r.via() != null || r.device() == null || r.type() != Route.Type.UNICAST) continue;
+                if (!r.destination().contains(new Ipv4(gw))) continue;
+                if (best == null || r.destination().length() > best.destination().length()) best = r;
+            }
+        }
+        return best == null ? null : best.device();
+    }
+
+    /** fib_rule_match: iif/oif, fwmark/mask, from/to, then the rule's `not`. */
+    static boolean ruleMatches(PolicyRule r, int daddr, int saddr, long mark, String iif, String oif) {
+        boolean m = true;
+        if (r.from() != null && !r.from().contains(new Ipv4(saddr))) m = false;
+        if (r.to() != null && !r.to().contains(new Ipv4(daddr))) m = false;
+        if (r.fwmark() != null) {
+            long mask = r.fwmask() == null ? 0xffffffffL : r.fwmask();
+            if (((mark ^ r.fwmark()) & mask) != 0) m = false;
+        }
+        if (r.iif() != null && !r.iif().equals(iif)) m = false;
+        if (r.oif() != null && !r.oif().equals(oif)) m = false;
+        return r.not() != m;
+    }
+
+    /** Longest prefix match, then the lowest metric (fib_table_lookup; first added wins a tie). */
+    Route lookupTable(String table, int daddr, String oif) {
+        List<Route> l = tables.get(table);
+        if (l == null) return null;
+        Route best = null;
+        for (Route r : l) {
+            if (!r.destination().contains(new Ipv4(daddr))) continue;
+            // the kernel refuses `via GW` without dev when GW is not on-link ("Nexthop has invalid gateway")
+            if (r.device() == null && r.via() != null && onLinkDevice(r.via().bits()) == null) continue;
+            if (oif != null && r.device() != null && !r.device().equals(oif) && r.type() == Route.Type.UNICAST) continue;
+            if (best == null || r.destination().length() > best.destination().length()
+                    || (r.destination().length() == best.destination().length() && r.metric() < best.metric())) best = r;
+        }
+        return best;
+    }
+
+    public static String text(Route r) {
+        StringBuilder b = new StringBuilder();
+        if (r.type() != Route.Type.UNICAST) b.append(r.type().name().toLowerCase(java.util.Locale.ROOT)).append(' ');
+        Prefix d = r.destination();
+        b.append(d.length() == 0 ? "default" : d.length() == 32 ? d.address().toString() : d.network().toString());
+        if (r.via() != null) b.append(" via ").append(r.via());
+        if (r.device() != null) b.append(" dev ").append(r.device());
+        if (r.src() != null) b.append(" src ").append(r.src());
+        if (r.metric() != 0) b.append(" metric ").append(r.metric());
+        return b.toString();
+    }
+}
