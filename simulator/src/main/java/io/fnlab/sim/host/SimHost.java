@@ -1,8 +1,5 @@
 package io.fnlab.sim.host;
 
-import io.fnlab.model.ipset.IpSet;
-import io.fnlab.model.ipset.SetElem;
-import io.fnlab.model.ipset.SetEntry;
 import io.fnlab.model.net.FiveTuple;
 import io.fnlab.model.net.Ipv4;
 import io.fnlab.model.net.Prefix;
@@ -23,6 +20,7 @@ import io.fnlab.model.scenario.Interface;
 import io.fnlab.model.scenario.Server;
 import io.fnlab.model.sysctl.Sysctls;
 import io.fnlab.sim.conntrack.ConntrackApi;
+import io.fnlab.sim.ipset.IpsetRegistry;
 import io.fnlab.sim.conntrack.Conntrack;
 import io.fnlab.sim.conntrack.NfConn;
 import io.fnlab.sim.nat.ManipType;
@@ -69,12 +67,13 @@ public final class SimHost implements IpStack, XtContext, Arp.Addrs {
     private final SocketLayer sockets;
     private final NeighTable neigh = new NeighTable();
     private final Map<TableName, Table> tables = new LinkedHashMap<>();
-    private final Map<String, IpSet> ipsets;
+    private final IpsetRegistry ipsets;
     private final RandomGenerator random;
     private TableWalker walker;
     private Link link = Link.NONE;
     private Tracer tracer = Tracer.OFF;
-    private Function<SkBuff, IpvsConnView> ipvsView = s -> null;
+    /** xt_ipvs's view: IPVS keeps its struct ip_vs_conn in skb.ipvsConn, and that implements the view. */
+    private Function<SkBuff, IpvsConnView> ipvsView = s -> s.ipvsConn instanceof IpvsConnView v ? v : null;
     private FlowListener flowListener = (flow, host, socket, view) -> {};
 
     /** Told when a server socket on this host serves a flow. */
@@ -97,7 +96,7 @@ public final class SimHost implements IpStack, XtContext, Arp.Addrs {
         addresses.add(new Address(Prefix.parse("127.0.0.1/8"), "lo", Address.Scope.HOST));
         addresses.addAll(model.config().addresses());
         this.fib = new Fib(model.config().addresses(), model.config().routes(), model.config().rules());
-        this.ipsets = model.config().ipsets();
+        this.ipsets = new IpsetRegistry(model.config().ipsets().values());
         this.conntrack = new Conntrack(this::now, () -> tracer, sysctls);
         this.nat = new NfNat(conntrack, new NfNat.Env() {
             public RandomGenerator random() {
@@ -179,6 +178,11 @@ public final class SimHost implements IpStack, XtContext, Arp.Addrs {
 
     public IpStack stack() {
         return this;
+    }
+
+    /** The host's ipsets (xt_set lookups). */
+    public IpsetRegistry ipsets() {
+        return ipsets;
     }
 
     public XtContext xt() {
@@ -805,44 +809,18 @@ public final class SimHost implements IpStack, XtContext, Arp.Addrs {
 
     @Override
     public boolean ipsetExists(String set) {
-        return ipsets.containsKey(set);
+        return ipsets.exists(set);
     }
 
     @Override
     public boolean ipsetTest(String set, SkBuff skb, boolean[] srcFlags) {
-        return ipsetLookup(set, skb, srcFlags) == 1;
+        return ipsets.test(set, skb, srcFlags);
     }
 
-    /**
-     * 0 absent, 1 in the set, 2 hit an entry flagged nomatch (xt_set --return-nomatch). Entries of
-     * hash:net types match by prefix, the most specific first as the kernel's per-cidr walk does.
-     * (The netfilter branch adds this as a default method of XtContext; this overrides it.)
-     */
+    /** xt_set with --return-nomatch: IPSET_ABSENT, IPSET_MATCH or IPSET_NOMATCH, from the host's IpsetRegistry. */
+    @Override
     public int ipsetLookup(String set, SkBuff skb, boolean[] srcFlags) {
-        IpSet s = ipsets.get(set);
-        if (s == null) return 0;
-        SetEntry best = null;
-        int bestLen = -1;
-        for (SetEntry e : s.entries()) {
-            if (e.elems().size() > srcFlags.length) continue;
-            boolean all = true;
-            int len = 0;
-            for (int i = 0; i < e.elems().size() && all; i++) {
-                boolean src = srcFlags[i];
-                SetElem el = e.elems().get(i);
-                if (el instanceof SetElem.Net n) {
-                    all = n.prefix().network().contains(new Ipv4(src ? skb.saddr : skb.daddr));
-                    len += n.prefix().length();
-                } else if (el instanceof SetElem.Port p) {
-                    all = p.protocol().number() == skb.protocol && p.port() == (src ? skb.sport : skb.dport);
-                }
-            }
-            if (all && len > bestLen) {
-                best = e;
-                bestLen = len;
-            }
-        }
-        return best == null ? 0 : best.nomatch() ? 2 : 1;
+        return ipsets.lookup(set, skb, srcFlags);
     }
 
     @Override

@@ -15,4 +15,14 @@ import io.fnlab.sim.skb.SkBuff;
 @FunctionalInterface
 public interface TableWalker {
     NfVerdict walk(Table table, Hook hook, SkBuff skb, HookState state, XtContext ctx);
+
+    /** Walks nothing: for a host whose real walker is set right after construction. */
+    TableWalker PLACEHOLDER = (table, hook, skb, state, ctx) -> {
+        throw new IllegalStateException("no table walker set on this host");
+    };
+
+    /** The netfilter package's ipt_do_table over a host's compiled tables. */
+    static TableWalker of(io.fnlab.sim.netfilter.XtTables tables) {
+        return (table, hook, skb, state, ctx) -> tables.walk(table.name(), hook, skb, state, ctx);
+    }
 }

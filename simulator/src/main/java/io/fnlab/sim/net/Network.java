@@ -11,6 +11,8 @@ import io.fnlab.sim.host.Device;
 import io.fnlab.sim.host.Link;
 import io.fnlab.sim.host.SimHost;
 import io.fnlab.sim.host.TableWalker;
+import io.fnlab.sim.ipvs.Ipvs;
+import io.fnlab.sim.netfilter.XtTables;
 import io.fnlab.sim.skb.SkBuff;
 import io.fnlab.sim.sock.ClientConn;
 import io.fnlab.sim.trace.Step;
@@ -54,6 +56,7 @@ public final class Network implements Link {
     private final EventLoop loop = new EventLoop();
     private final List<PacketTrace> traces = new ArrayList<>();
     private final Map<String, Served> served = new LinkedHashMap<>();
+    private final Map<String, Ipvs> ipvs = new LinkedHashMap<>();
     private PacketTrace current;
     private long packetSeq;
 
@@ -64,7 +67,18 @@ public final class Network implements Link {
         this.tracing = tracing;
     }
 
-    /** A network with every host and server of a scenario. */
+    /**
+     * A network with every host and server of a scenario, each host wired as a kernel is: its
+     * iptables tables compiled by the netfilter package (XtTables; a rule the kernel would refuse
+     * throws io.fnlab.model.parse.ParseError), its ipsets, and IPVS with its services.
+     */
+    public static Network of(Scenario s, long seed) {
+        Network n = new Network(seed, true);
+        for (Host h : s.hosts()) n.addHost(h, s.servers());
+        return n;
+    }
+
+    /** A network with every host and server of a scenario, all walking tables with the given walker (tests). */
     public static Network of(Scenario s, long seed, TableWalker walker) {
         Network n = new Network(seed, true);
         for (Host h : s.hosts()) n.addHost(h, s.servers(), walker);
@@ -76,6 +90,20 @@ public final class Network implements Link {
         Network n = new Network(seed, true);
         for (Host h : s.hosts()) n.addHost(h, s.servers(), walkers.apply(h));
         return n;
+    }
+
+    /** Adds a host wired as the kernel is: XtTables for its ruleset, its ipsets, IPVS for its services. */
+    public SimHost addHost(Host model, List<Server> servers) {
+        SimHost h = addHost(model, servers, TableWalker.PLACEHOLDER);
+        XtTables xt = XtTables.build(model.config().iptables(), h.ipsets()::exists);
+        h.setWalker(TableWalker.of(xt));
+        ipvs.put(model.name(), Ipvs.attach(model.config().ipvs(), h.hooks(), h.stack()));
+        return h;
+    }
+
+    /** The IPVS instance of a host added by {@link #addHost(Host, List)}; null otherwise. */
+    public Ipvs ipvs(String host) {
+        return ipvs.get(host);
     }
 
     public SimHost addHost(Host model, List<Server> servers, TableWalker walker) {
