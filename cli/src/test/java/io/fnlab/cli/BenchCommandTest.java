@@ -1,0 +1,37 @@
+package io.fnlab.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+class BenchCommandTest {
+    @Test
+    void quickRunPrintsEveryFigure() {
+        BenchCommand cmd = new BenchCommand();
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        cmd.out = new PrintStream(buf, true, StandardCharsets.UTF_8);
+        int rc = new CommandLine(cmd).execute("--quick");
+        String out = buf.toString(StandardCharsets.UTF_8);
+        assertEquals(0, rc, out);
+        for (String f : new String[] {"machine:", "ipvs-node.walks-per-second:", "iptables-node.walks-per-second:",
+                "kernel.connections-per-second:", "capture.read-packets-per-second:", "tshark.packets-per-second:",
+                "memory.max-heap-used-mib:"})
+            assertTrue(out.contains(f), "missing " + f + " in:\n" + out);
+        // every simulated connection made it to an endpoint and back
+        assertTrue(out.contains("(established 2000 of 2000)"), out);
+        assertTrue(out.contains("capture.packets: 20000"), out);
+    }
+
+    @Test
+    void unknownWorkloadIsAUserError() {
+        BenchCommand cmd = new BenchCommand();
+        CommandLine cl = new CommandLine(cmd);
+        cl.setExecutionExceptionHandler((e, c, p) -> e instanceof UserError ? 2 : 3);
+        assertEquals(2, cl.execute("--workload", "nope"));
+    }
+}

@@ -1,0 +1,133 @@
+package io.fnlab.sim.bench;
+
+import io.fnlab.model.scenario.Host;
+import io.fnlab.model.scenario.Scenario;
+import io.fnlab.sim.host.Link;
+import io.fnlab.sim.host.SimHost;
+import io.fnlab.sim.net.Network;
+import io.fnlab.sim.skb.SkBuff;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * Packet walks through one simulated node with the tracer off: each connection is a client SYN
+ * (eth0), the endpoint's SYN-ACK (cni0, to the address the node translated to), the client's ACK
+ * and the client's RST, each a full walk (conntrack, nat and filter tables, ipsets, IPVS,
+ * routing, neighbour output). The node is wired by {@link Network#addHost} exactly as a scenario
+ * run wires it, but on a {@link BenchLink} that answers ARP at once, records the last frame sent
+ * and lets the bench move the clock (1 ms per connection) so conntrack and IPVS entries expire
+ * and client tuples from a fixed pool can be reused: memory stays bounded however long it runs.
+ */
+public final class WalkBench {
+    /** Result of a run: walks, connections, those that reached the endpoint, and nanoseconds taken. */
+    public record Result(long walks, long connections, long established, long nanos) {
+        public double walksPerSecond() {
+            return walks * 1e9 / Math.max(1, nanos);
+        }
+
+        public double connectionsPerSecond() {
+            return connections * 1e9 / Math.max(1, nanos);
+        }
+    }
+
+    private static final int CLIENT_POOL = 1 << 16;
+    private static final int CLIENT_BASE = KubeWorkloads.ip(192, 168, 1, 0);
+
+    private final KubeWorkloads w;
+    private final SimHost node;
+    private final BenchLink link = new BenchLink();
+    private long connSeq;
+
+    /** A bench over a scenario made by {@code w}: its host "node" is the one walked. */
+    public WalkBench(KubeWorkloads w, Scenario s) {
+        this.w = w;
+        Network n = new Network(1, false);
+        Host model = s.hosts().stream().filter(h -> h.name().equals("node")).findFirst().orElseThrow();
+        node = n.addHost(model, List.of());
+        node.setLink(link);
+    }
+
+    public SimHost node() {
+        return node;
+    }
+
+    /** Run {@code connections} connections (4 walks each) round-robin over the services. */
+    public Result run(long connections) {
+        long est = 0;
+        long t0 = System.nanoTime();
+        for (long k = 0; k < connections; k++) {
+            if (connection()) est++;
+        }
+        long t1 = System.nanoTime();
+        return new Result(connections * 4, connections, est, t1 - t0);
+    }
+
+    /** One connection: true when the SYN reached an endpoint and the reply made it back to the client. */
+    boolean connection() {
+        long c = connSeq++;
+        link.clock++;
+        int svc = (int) (c % w.services());
+        int slot = (int) (c % CLIENT_POOL);
+        int caddr = CLIENT_BASE + (slot >>> 4) * 1;
+        int cport = 32768 + (slot & 15) * 1024 + (int) ((c / CLIENT_POOL) & 1023);
+        int vip = w.clusterIp(svc), vport = w.servicePort(svc);
+
+        link.last = null;
+        node.receive("eth0", tcp(caddr, cport, vip, vport, 0x02));
+        SkBuff out = link.last;
+        if (out == null || !"cni0".equals(link.lastDev)) return false;
+        int ns = out.saddr, nsport = out.sport, ep = out.daddr, epport = out.dport;
+
+        link.last = null;
+        node.receive("cni0", tcp(ep, epport, ns, nsport, 0x12));
+        SkBuff back = link.last;
+        boolean ok = back != null && back.daddr == caddr && back.dport == cport && back.saddr == vip;
+
+        node.receive("eth0", tcp(caddr, cport, vip, vport, 0x10));
+        node.receive("eth0", tcp(caddr, cport, vip, vport, 0x04));
+        return ok;
+    }
+
+    private static SkBuff tcp(int s, int sp, int d, int dp, int flags) {
+        SkBuff b = new SkBuff();
+        b.saddr = s;
+        b.daddr = d;
+        b.protocol = 6;
+        b.sport = sp;
+        b.dport = dp;
+        b.tcpFlags = flags;
+        return b;
+    }
+
+    /** The node's only neighbourhood: every ARP request is answered, frames sent are recorded, not delivered. */
+    static final class BenchLink implements Link {
+        long clock;
+        SkBuff last;
+        String lastDev;
+
+        public String arpRequest(SimHost from, String dev, int sip, String sha, int tip) {
+            return "02:00:00:00:00:01";
+        }
+
+        public void transmit(SimHost from, String dev, String dstMac, SkBuff skb) {
+            last = skb;
+            lastDev = dev;
+        }
+
+        public void loopback(SimHost host, String dev, SkBuff skb) {
+            host.receive(dev, skb);
+        }
+
+        public void originate(SimHost host, SkBuff skb, String reason, Consumer<SkBuff> path) {
+            path.accept(skb);
+        }
+
+        public void disposition(String what) {}
+
+        public void after(SimHost host, long millis, Runnable r) {}
+
+        public long now() {
+            return clock;
+        }
+    }
+}

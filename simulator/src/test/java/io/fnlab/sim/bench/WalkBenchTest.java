@@ -1,0 +1,33 @@
+package io.fnlab.sim.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.fnlab.model.scenario.Host;
+import io.fnlab.model.scenario.Scenario;
+import org.junit.jupiter.api.Test;
+
+class WalkBenchTest {
+    @Test
+    void ipvsNodeHasEveryServiceAndEstablishesEveryConnection() {
+        KubeWorkloads w = new KubeWorkloads(50, 5, 7);
+        Scenario s = w.ipvsScenario();
+        Host node = s.hosts().get(0);
+        assertEquals(50, node.config().ipvs().services().size());
+        assertEquals(50, node.config().ipsets().get("KUBE-CLUSTER-IP").entries().size());
+        WalkBench b = new WalkBench(w, s);
+        WalkBench.Result r = b.run(200);
+        assertEquals(800, r.walks());
+        assertEquals(200, r.established(), "every SYN is scheduled, masqueraded and its reply un-NATed");
+    }
+
+    @Test
+    void iptablesNodeHasKubeProxyChainsAndEstablishesEveryConnection() {
+        KubeWorkloads w = new KubeWorkloads(40, 5, 7);
+        Scenario s = w.iptablesScenario();
+        assertTrue(w.iptablesScenarioYaml().contains("-m statistic --mode random --probability 0.20000000000"));
+        WalkBench b = new WalkBench(w, s);
+        WalkBench.Result r = b.run(200);
+        assertEquals(200, r.established());
+    }
+}
