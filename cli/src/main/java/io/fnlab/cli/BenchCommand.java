@@ -77,7 +77,8 @@ final class BenchCommand implements Callable<Integer> {
         if (all() || workload.equals("ipvs")) {
             KubeWorkloads w = new KubeWorkloads(services, endpoints, seed);
             long t0 = System.nanoTime();
-            Scenario s = w.ipvsScenario();
+            Scenario s = w.ipvsScenario(tempDir());
+            deleteTemp();
             WalkBench b = new WalkBench(w, s);
             out.printf(Locale.ROOT, "ipvs-node.services: %d x %d endpoints (built in %.1f s)%n", services, endpoints, secs(t0));
             WalkBench.Result r = walk(b, "ipvs-mode walks");
@@ -89,7 +90,8 @@ final class BenchCommand implements Callable<Integer> {
         if (all() || workload.equals("iptables")) {
             KubeWorkloads w = new KubeWorkloads(iptablesServices, endpoints, seed);
             long t0 = System.nanoTime();
-            Scenario s = w.iptablesScenario();
+            Scenario s = w.iptablesScenario(tempDir());
+            deleteTemp();
             WalkBench b = new WalkBench(w, s);
             out.printf(Locale.ROOT, "iptables-node.rules: %d (%d services x %d endpoints, built in %.1f s)%n", w.iptablesModeRuleCount(),
                     iptablesServices, endpoints, secs(t0));
@@ -138,6 +140,25 @@ final class BenchCommand implements Callable<Integer> {
         }
         out.printf(Locale.ROOT, "memory.max-heap-used-mib: %d%n", maxHeapUsed() >> 20);
         return ExitCodes.OK;
+    }
+
+    /** A fresh directory for a generated scenario; {@link #deleteTemp()} removes it. */
+    private Path tempDir() throws java.io.IOException {
+        Path d = Files.createTempDirectory("fnlab-bench");
+        temps.add(d);
+        return d;
+    }
+
+    private final java.util.List<Path> temps = new java.util.ArrayList<>();
+
+    private void deleteTemp() throws java.io.IOException {
+        for (Path d : temps) {
+            try (var s = Files.list(d)) {
+                for (Path f : s.toList()) Files.deleteIfExists(f);
+            }
+            Files.deleteIfExists(d);
+        }
+        temps.clear();
     }
 
     private boolean all() {

@@ -2,15 +2,18 @@ package io.fnlab.sim.bench;
 
 import io.fnlab.model.format.scenario.ScenarioReader;
 import io.fnlab.model.scenario.Scenario;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.SplittableRandom;
 
 /**
- * Seeded kube-proxy-sized scenarios for benchmarks. Both are written as a scenario file would be
- * (ipset save, iptables-save and ipvsadm -Sn text) and read back through {@link ScenarioReader},
- * so the configuration goes through the same readers (IpsetSave, IptablesSave, IpvsadmSave) as a
- * user's files do.
+ * Seeded kube-proxy-sized scenarios for benchmarks. Both are written as a scenario directory
+ * would be (a YAML file naming ipset save, iptables-save and ipvsadm -Sn files) and read back
+ * through {@link ScenarioReader}, so the configuration goes through the same readers (IpsetSave,
+ * IptablesSave, IpvsadmSave) as a user's files do. (Inline text would exceed the YAML reader's
+ * 3 MiB document limit at these sizes.)
  *
  * <p>Shape: one node "node" with eth0 192.168.0.10/16 (clients are on that /16), cni0
  * 10.244.0.1/16 (every endpoint is on it) and, for IPVS mode, kube-ipvs0 holding every ClusterIP.
@@ -165,15 +168,24 @@ public final class KubeWorkloads {
         return b.toString();
     }
 
-    /** The IPVS-mode node as a scenario file's text. */
-    public String ipvsScenarioYaml() {
+    /**
+     * Writes the IPVS-mode node as a scenario directory: kube-ipvs-bench.yaml whose configs are
+     * files next to it (ipset.save, iptables.save, ipvsadm.save), as a user would keep them;
+     * returns the scenario file.
+     */
+    public Path writeIpvsScenario(Path dir) throws IOException {
         StringBuilder kubeIpvs0 = new StringBuilder();
         for (int i = 0; i < services; i++) kubeIpvs0.append(i == 0 ? "" : ", ").append(str(clusterIp(i))).append("/32");
-        return header("kube-ipvs-bench", "ipvs", "        addresses: [" + kubeIpvs0 + "]\n")
+        Files.writeString(dir.resolve("ipset.save"), ipsetSave());
+        Files.writeString(dir.resolve("iptables.save"), ipvsModeIptablesSave());
+        Files.writeString(dir.resolve("ipvsadm.save"), ipvsadmSave());
+        Path f = dir.resolve("kube-ipvs-bench.yaml");
+        Files.writeString(f, header("kube-ipvs-bench", "ipvs", "        addresses: [" + kubeIpvs0 + "]\n")
                 + "    config:\n"
-                + block("ipset-save", ipsetSave())
-                + block("iptables-save", ipvsModeIptablesSave())
-                + block("ipvsadm-save", ipvsadmSave());
+                + "      - {kind: ipset-save, file: ipset.save}\n"
+                + "      - {kind: iptables-save, file: iptables.save}\n"
+                + "      - {kind: ipvsadm-save, file: ipvsadm.save}\n");
+        return f;
     }
 
     // ---------------------------------------------------------------- iptables mode
@@ -232,9 +244,13 @@ public final class KubeWorkloads {
         return b.toString();
     }
 
-    /** The iptables-mode node as a scenario file's text. */
-    public String iptablesScenarioYaml() {
-        return header("kube-iptables-bench", "iptables", "") + "    config:\n" + block("iptables-save", iptablesModeSave());
+    /** Writes the iptables-mode node as a scenario directory (kube-iptables-bench.yaml and iptables.save); returns the scenario file. */
+    public Path writeIptablesScenario(Path dir) throws IOException {
+        Files.writeString(dir.resolve("iptables.save"), iptablesModeSave());
+        Path f = dir.resolve("kube-iptables-bench.yaml");
+        Files.writeString(f, header("kube-iptables-bench", "iptables", "") + "    config:\n"
+                + "      - {kind: iptables-save, file: iptables.save}\n");
+        return f;
     }
 
     /** Number of `-A` rules in the iptables-mode ruleset. */
@@ -242,12 +258,14 @@ public final class KubeWorkloads {
         return 3 + 7 + services * (2 + 3 * endpoints) + 1;
     }
 
-    public Scenario ipvsScenario() {
-        return ScenarioReader.parse(ipvsScenarioYaml(), Path.of("generated/kube-ipvs-bench.yaml"));
+    /** The IPVS-mode node read back with ScenarioReader from files written in {@code dir}. */
+    public Scenario ipvsScenario(Path dir) throws IOException {
+        return ScenarioReader.read(writeIpvsScenario(dir));
     }
 
-    public Scenario iptablesScenario() {
-        return ScenarioReader.parse(iptablesScenarioYaml(), Path.of("generated/kube-iptables-bench.yaml"));
+    /** The iptables-mode node read back with ScenarioReader from files written in {@code dir}. */
+    public Scenario iptablesScenario(Path dir) throws IOException {
+        return ScenarioReader.read(writeIptablesScenario(dir));
     }
 
     // ---------------------------------------------------------------- helpers
@@ -289,16 +307,6 @@ public final class KubeWorkloads {
                 + "      net.ipv4.ip_forward: 1\n"
                 + (mode.equals("ipvs") ? "      net.ipv4.vs.conntrack: 1\n      net.ipv4.vs.expire_nodest_conn: 1\n"
                         + "      net.ipv4.vs.expire_quiescent_template: 1\n" : "");
-    }
-
-    private static String block(String kind, String text) {
-        StringBuilder b = new StringBuilder(text.length() + text.length() / 8);
-        b.append("      - kind: ").append(kind).append("\n        text: |\n");
-        for (String line : text.split("\n", -1)) {
-            if (line.isEmpty()) continue;
-            b.append("          ").append(line).append('\n');
-        }
-        return b.toString();
     }
 
     private static int hashsize(int n) {

@@ -45,12 +45,28 @@ public final class Conntrack implements ConntrackApi {
 
     /** Seconds for a TCP state: net.netfilter.nf_conntrack_tcp_timeout_STATE, else the kernel default. */
     public int tcpTimeout(TcpState st) {
-        return sysctls.getInt("net.netfilter.nf_conntrack_tcp_timeout_" + st.name().toLowerCase(java.util.Locale.ROOT),
-                st.timeoutSeconds);
+        int[] t = tcpTimeouts;
+        if (t == null) {
+            // the host's sysctls do not change under a conntrack table: read each once, not per packet
+            t = new int[TcpState.values().length];
+            for (TcpState x : TcpState.values())
+                t[x.ordinal()] = sysctls.getInt("net.netfilter.nf_conntrack_tcp_timeout_" + x.name().toLowerCase(java.util.Locale.ROOT),
+                        x.timeoutSeconds);
+            tcpTimeouts = t;
+        }
+        return t[st.ordinal()];
     }
 
+    private int[] tcpTimeouts;
+    private final java.util.HashMap<String, Integer> sysctlCache = new java.util.HashMap<>();
+
     private int sysctl(String name, int dflt) {
-        return sysctls.getInt("net.netfilter." + name, dflt);
+        Integer v = sysctlCache.get(name);
+        if (v == null) {
+            v = sysctls.getInt("net.netfilter." + name, Integer.MIN_VALUE);
+            sysctlCache.put(name, v);
+        }
+        return v == Integer.MIN_VALUE ? dflt : v;
     }
 
     // ---- hook functions ----

@@ -96,6 +96,7 @@ public final class SimHost implements IpStack, XtContext, Arp.Addrs {
         addresses.add(new Address(Prefix.parse("127.0.0.1/8"), "lo", Address.Scope.HOST));
         addresses.addAll(model.config().addresses());
         this.fib = new Fib(model.config().addresses(), model.config().routes(), model.config().rules());
+        indexAddresses();
         this.ipsets = new IpsetRegistry(model.config().ipsets().values());
         this.conntrack = new Conntrack(this::now, () -> tracer, sysctls);
         this.nat = new NfNat(conntrack, new NfNat.Env() {
@@ -242,18 +243,38 @@ public final class SimHost implements IpStack, XtContext, Arp.Addrs {
 
     /** A per-device conf value: conf.DEV.key, defaulting to conf.default.key, then dflt. */
     int devConf(String dev, String key, int dflt) {
-        return sysctls.getInt("net.ipv4.conf." + dev + "." + key, sysctls.getInt("net.ipv4.conf.default." + key, dflt));
+        int v = conf(dev, key);
+        if (v != UNSET) return v;
+        v = conf("default", key);
+        return v != UNSET ? v : dflt;
+    }
+
+    private static final int UNSET = Integer.MIN_VALUE;
+    private int ipForward = UNSET;
+    /** net.ipv4.conf.DEV.KEY values by device then key, read once (a host's sysctls are final). */
+    private final Map<String, Map<String, Integer>> confCache = new java.util.HashMap<>();
+
+    private int conf(String dev, String key) {
+        Map<String, Integer> m = confCache.computeIfAbsent(dev, k -> new java.util.HashMap<>());
+        Integer v = m.get(key);
+        if (v == null) {
+            v = sysctls.getInt("net.ipv4.conf." + dev + "." + key, UNSET);
+            m.put(key, v);
+        }
+        return v;
     }
 
     /** IN_DEV_MAXCONF: max(conf.all.key, conf.DEV.key). */
     int maxConf(String dev, String key, int dflt) {
-        return Math.max(sysctls.getInt("net.ipv4.conf.all." + key, dflt), devConf(dev, key, dflt));
+        int all = conf("all", key);
+        return Math.max(all == UNSET ? dflt : all, devConf(dev, key, dflt));
     }
 
     /** IN_DEV_FORWARD: conf.DEV.forwarding; net.ipv4.ip_forward writes all of them. */
     boolean forwarding(String dev) {
-        int global = sysctls.getInt("net.ipv4.ip_forward", sysctls.getInt("net.ipv4.conf.all.forwarding", 0));
-        return sysctls.getInt("net.ipv4.conf." + dev + ".forwarding", global) != 0;
+        if (ipForward == UNSET) ipForward = sysctls.getInt("net.ipv4.ip_forward", sysctls.getInt("net.ipv4.conf.all.forwarding", 0));
+        int v = conf(dev, "forwarding");
+        return (v == UNSET ? ipForward : v) != 0;
     }
 
     // ---- the packet path ----
@@ -263,7 +284,7 @@ public final class SimHost implements IpStack, XtContext, Arp.Addrs {
     }
 
     private void drop(String by, String reason) {
-        trace(new Step.Dropped(by, reason));
+        if (tracer.on()) trace(new Step.Dropped(by, reason));
         link.disposition("dropped on " + name + " by " + by + ": " + reason);
     }
 
@@ -306,7 +327,7 @@ public final class SimHost implements IpStack, XtContext, Arp.Addrs {
                 case STOLEN:
                     return NfVerdict.STOLEN;
                 default:
-                    trace(new Step.NotModelled("NF_" + v, ops.function() + " returned " + v + "; fnlab drops the packet"));
+                    if (tracer.on()) trace(new Step.NotModelled("NF_" + v, ops.function() + " returned " + v + "; fnlab drops the packet"));
                     drop(ops.owner(), "verdict " + v + " not modelled");
                     return NfVerdict.DROP;
             }
@@ -318,7 +339,7 @@ public final class SimHost implements IpStack, XtContext, Arp.Addrs {
     public void receive(String dev, SkBuff skb) {
         skb.inDev = dev;
         skb.outDev = null;
-        trace(new Step.Received(dev, skb.toString()));
+        if (tracer.on()) trace(new Step.Received(dev, skb.toString()));
         ipRcv(skb);
     }
 
@@ -347,7 +368,7 @@ public final class SimHost implements IpStack, XtContext, Arp.Addrs {
             return false;
         }
         if (dst.isMulticast() || d == -1) {
-            trace(new Step.NotModelled("broadcast/multicast", "destination " + dst));
+            if (tracer.on()) trace(new Step.NotModelled("broadcast/multicast", "destination " + dst));
             drop("ip_route_input_slow", "broadcast and multicast input are not modelled");
             return false;
         }
@@ -372,7 +393,7 @@ public final class SimHost implements IpStack, XtContext, Arp.Addrs {
             ipError(skb, forwarding(dev) ? err : "EHOSTUNREACH");
             return false;
         }
-        trace(new Step.Routed(dst.toString(), res.text(), res.dev(), res.gateway() == 0 ? null : new Ipv4(res.gateway()).toString(),
+        if (tracer.on()) trace(new Step.Routed(dst.toString(), res.text(), res.dev(), res.gateway() == 0 ? null : new Ipv4(res.gateway()).toString(),
                 res.table()));
         if (res.type() == Route.Type.LOCAL) {
             String why = validateSource(skb, dev);
@@ -422,7 +443,7 @@ public final class SimHost implements IpStack, XtContext, Arp.Addrs {
      */
     String validateSource(SkBuff skb, String dev) {
         int rpf = maxConf(dev, "rp_filter", 0);
-        boolean acceptLocal = devConf(dev, "accept_local", 0) != 0 || sysctls.getInt("net.ipv4.conf.all.accept_local", 0) != 0;
+        boolean acceptLocal = devConf(dev, "accept_local", 0) != 0 || (conf("all", "accept_local") != UNSET && conf("all", "accept_local") != 0);
         if (rpf == 0) {
             if (!acceptLocal && isLocalAddress(skb.saddr) && !devices.get(dev).isLoopback())
                 return "martian source " + new Ipv4(skb.saddr) + ": it is a local address (accept_local=0)";
@@ -461,7 +482,7 @@ public final class SimHost implements IpStack, XtContext, Arp.Addrs {
         // ip_tunnel_rcv: skb_scrub_packet + nf_reset_ct; the mark stays (same netns)
         SkBuff in = scrubbed(skb.inner);
         in.mark = skb.mark;
-        trace(new Step.Note("ipip_rcv: decapsulated onto " + tun.name()));
+        if (tracer.on()) trace(new Step.Note("ipip_rcv: decapsulated onto " + tun.name()));
         link.loopback(this, tun.name(), in);
     }
 
@@ -479,7 +500,7 @@ public final class SimHost implements IpStack, XtContext, Arp.Addrs {
         if (rt.dev().equals(skb.inDev) && sysctls.getInt("net.ipv4.conf.all.send_redirects", 1) != 0
                 && devConf(rt.dev(), "send_redirects", 1) != 0 && !skb.locallyGenerated
                 && onLink(rt.dev(), skb.saddr, rt.nextHop(skb.daddr)))
-            trace(new Step.NotModelled("ICMP redirect", "forwarded out the device it came in on (" + rt.dev()
+            if (tracer.on()) trace(new Step.NotModelled("ICMP redirect", "forwarded out the device it came in on (" + rt.dev()
                     + ", send_redirects=1): the kernel would send " + skb.src() + " an ICMP redirect to "
                     + new Ipv4(rt.nextHop(skb.daddr)) + ", and a host with accept_redirects=1 would use it"));
         skb.outDev = rt.dev();
@@ -505,7 +526,7 @@ public final class SimHost implements IpStack, XtContext, Arp.Addrs {
         }
         switch (dev.kind()) {
             case LOOPBACK -> {
-                trace(new Step.Transmitted("lo", null, skb.toString()));
+                if (tracer.on()) trace(new Step.Transmitted("lo", null, skb.toString()));
                 link.loopback(this, "lo", skb);
                 return;
             }
@@ -514,7 +535,7 @@ public final class SimHost implements IpStack, XtContext, Arp.Addrs {
                 return;
             }
             case IPIP -> {
-                trace(new Step.NotModelled("ipip xmit", "routing into " + dev.name() + " (ipip_tunnel_xmit) is not modelled"));
+                if (tracer.on()) trace(new Step.NotModelled("ipip xmit", "routing into " + dev.name() + " (ipip_tunnel_xmit) is not modelled"));
                 drop("ipip", "tunnel transmit not modelled");
                 return;
             }
@@ -524,22 +545,22 @@ public final class SimHost implements IpStack, XtContext, Arp.Addrs {
         int nh = skb.knownNextHop != 0 ? rt.nextHop(skb.knownNextHop) : rt.nextHop(skb.daddr);
         String mac = neigh.lookup(dev.name(), nh);
         if (mac != null) {
-            trace(new Step.Neighbour(dev.name(), new Ipv4(nh).toString(), "cached " + mac));
+            if (tracer.on()) trace(new Step.Neighbour(dev.name(), new Ipv4(nh).toString(), "cached " + mac));
         } else {
             int sip = Arp.requestSource(this, dev.name(), skb.saddr, nh, maxConf(dev.name(), "arp_announce", 0));
             mac = link.arpRequest(this, dev.name(), sip, dev.mac(), nh);
             if (mac == null) {
-                trace(new Step.Neighbour(dev.name(), new Ipv4(nh).toString(), "FAILED: no ARP reply (who-has "
+                if (tracer.on()) trace(new Step.Neighbour(dev.name(), new Ipv4(nh).toString(), "FAILED: no ARP reply (who-has "
                         + new Ipv4(nh) + " tell " + new Ipv4(sip) + ")"));
                 drop("neigh", "next hop " + new Ipv4(nh) + " did not answer ARP");
                 if (!skb.locallyGenerated) icmpSend(skb, 3, 1);
                 return;
             }
             neigh.update(dev.name(), nh, mac);
-            trace(new Step.Neighbour(dev.name(), new Ipv4(nh).toString(), "who-has " + new Ipv4(nh) + " tell "
+            if (tracer.on()) trace(new Step.Neighbour(dev.name(), new Ipv4(nh).toString(), "who-has " + new Ipv4(nh) + " tell "
                     + new Ipv4(sip) + ": is-at " + mac));
         }
-        trace(new Step.Transmitted(dev.name(), new Ipv4(nh).toString(), skb.toString()));
+        if (tracer.on()) trace(new Step.Transmitted(dev.name(), new Ipv4(nh).toString(), skb.toString()));
         link.transmit(this, dev.name(), mac, skb);
     }
 
@@ -593,7 +614,7 @@ public final class SimHost implements IpStack, XtContext, Arp.Addrs {
     public boolean routeOutput(SkBuff skb) {
         RouteResult res = fib.lookup(skb.daddr, skb.saddr, skb.mark, "lo", null);
         if (res == null || res.isError()) {
-            trace(new Step.Routed(skb.dst().toString(), res == null ? "none (ENETUNREACH)" : res.text(), null, null,
+            if (tracer.on()) trace(new Step.Routed(skb.dst().toString(), res == null ? "none (ENETUNREACH)" : res.text(), null, null,
                     res == null ? null : res.table()));
             return false;
         }
@@ -605,7 +626,7 @@ public final class SimHost implements IpStack, XtContext, Arp.Addrs {
         }
         skb.dst = res;
         skb.outDev = res.dev();
-        trace(new Step.Routed(skb.dst().toString(), res.text(), res.dev(), res.gateway() == 0 ? null
+        if (tracer.on()) trace(new Step.Routed(skb.dst().toString(), res.text(), res.dev(), res.gateway() == 0 ? null
                 : new Ipv4(res.gateway()).toString(), res.table()));
         return true;
     }
@@ -650,34 +671,50 @@ public final class SimHost implements IpStack, XtContext, Arp.Addrs {
     private NfVerdict rerouteMeHarder(SkBuff skb) {
         RouteResult res = fib.lookup(skb.daddr, skb.saddr, skb.mark, "lo", null);
         if (res == null || res.isError()) {
-            trace(new Step.Dropped("ip_route_me_harder", "no route to " + skb.dst() + " after the rewrite"));
+            if (tracer.on()) trace(new Step.Dropped("ip_route_me_harder", "no route to " + skb.dst() + " after the rewrite"));
             return NfVerdict.DROP;
         }
         if (res.isLocal()) res = new RouteResult(Route.Type.LOCAL, "lo", 0, res.prefsrc(), res.table(), res.text());
         skb.dst = res;
         skb.outDev = res.dev();
-        trace(new Step.Routed(skb.dst().toString(), res.text(), res.dev(), res.gateway() == 0 ? null
+        if (tracer.on()) trace(new Step.Routed(skb.dst().toString(), res.text(), res.dev(), res.gateway() == 0 ? null
                 : new Ipv4(res.gateway()).toString(), res.table() + " (ip_route_me_harder)"));
         return NfVerdict.ACCEPT;
     }
 
     // ---- addresses ----
 
+    /**
+     * The addresses of each device and its primaries, computed once (a host's addresses do not
+     * change after it is built): a packet walk asks for them several times, and a kube-proxy IPVS
+     * node has one address per service on kube-ipvs0.
+     */
+    private final Map<String, List<Address>> addrByDev = new java.util.HashMap<>();
+    private final Map<String, List<Address>> primariesByDev = new java.util.HashMap<>();
+
+    private void indexAddresses() {
+        Map<String, List<Address>> by = new LinkedHashMap<>();
+        for (Address a : addresses) by.computeIfAbsent(a.device(), k -> new ArrayList<>()).add(a);
+        for (var e : by.entrySet()) {
+            addrByDev.put(e.getKey(), List.copyOf(e.getValue()));
+            List<Address> prim = new ArrayList<>();
+            java.util.Set<Long> seen = new java.util.HashSet<>();
+            for (Address a : e.getValue()) {
+                // a secondary: an earlier primary of the same length already covers its subnet
+                long subnet = (long) a.prefix().length() << 32 | (a.prefix().address().bits() & Prefix.maskOf(a.prefix().length()) & 0xffffffffL);
+                if (seen.add(subnet)) prim.add(a);
+            }
+            primariesByDev.put(e.getKey(), List.copyOf(prim));
+        }
+    }
+
     public List<Address> addressesOn(String dev) {
-        List<Address> l = new ArrayList<>();
-        for (Address a : addresses) if (a.device().equals(dev)) l.add(a);
-        return l;
+        return addrByDev.getOrDefault(dev, List.of());
     }
 
     /** Primary addresses: the first of each subnet on a device (later ones are secondaries). */
     List<Address> primariesOn(String dev) {
-        List<Address> l = new ArrayList<>();
-        for (Address a : addressesOn(dev)) {
-            boolean secondary = false;
-            for (Address p : l) if (p.prefix().length() == a.prefix().length() && p.prefix().contains(a.prefix().address())) secondary = true;
-            if (!secondary) l.add(a);
-        }
-        return l;
+        return primariesByDev.getOrDefault(dev, List.of());
     }
 
     static int scopeValue(Address.Scope s) {
@@ -795,7 +832,7 @@ public final class SimHost implements IpStack, XtContext, Arp.Addrs {
         e.icmpInner.nfct = null;
         e.icmpInner.payload = SkBuff.EMPTY;
         e.flow = skb.flow;
-        trace(new Step.Generated(e.toString(), "icmp_send: " + io.fnlab.sim.sock.SocketLayer.icmpName(type, code)
+        if (tracer.on()) trace(new Step.Generated(e.toString(), "icmp_send: " + io.fnlab.sim.sock.SocketLayer.icmpName(type, code)
                 + " about " + skb));
         link.originate(this, e, "icmp_send", this::sendLocal);
     }
@@ -879,10 +916,10 @@ public final class SimHost implements IpStack, XtContext, Arp.Addrs {
         int nh = rt.nextHop(skb.daddr);
         int src = selectAddr(out, nh, 0);
         if (src == 0) {
-            trace(new Step.Dropped("MASQUERADE", "inet_select_addr: " + out + " has no universe-scope address"));
+            if (tracer.on()) trace(new Step.Dropped("MASQUERADE", "inet_select_addr: " + out + " has no universe-scope address"));
             return NfVerdict.DROP;
         }
-        trace(new Step.Note("MASQUERADE: inet_select_addr(" + out + ", " + new Ipv4(nh) + ") = " + new Ipv4(src)
+        if (tracer.on()) trace(new Step.Note("MASQUERADE: inet_select_addr(" + out + ", " + new Ipv4(nh) + ") = " + new Ipv4(src)
                 + (rt.prefsrc() != 0 && rt.prefsrc() != src ? " (the route's src " + new Ipv4(rt.prefsrc()) + " is not used)" : "")));
         return nat.setupInfo(ct, new NatSpec(true, src, src, m.ports(), m.random(), m.randomFully(), false), ManipType.SRC,
                 "MASQUERADE to " + new Ipv4(src));
@@ -896,7 +933,7 @@ public final class SimHost implements IpStack, XtContext, Arp.Addrs {
         } else {
             List<Address> a = addressesOn(state.in());
             if (a.isEmpty()) {
-                trace(new Step.Dropped("REDIRECT", state.in() + " has no address"));
+                if (tracer.on()) trace(new Step.Dropped("REDIRECT", state.in() + " has no address"));
                 return NfVerdict.DROP;
             }
             dst = a.get(0).prefix().address().bits();
@@ -920,7 +957,7 @@ public final class SimHost implements IpStack, XtContext, Arp.Addrs {
                 rst.ack = skb.seq + skb.payload.length + ((skb.tcpFlags & 2) != 0 ? 1 : 0) + (skb.tcpFlags & 1);
             }
             rst.flow = skb.flow;
-            trace(new Step.Generated(rst.toString(), "REJECT --reject-with tcp-reset (nf_send_reset)"));
+            if (tracer.on()) trace(new Step.Generated(rst.toString(), "REJECT --reject-with tcp-reset (nf_send_reset)"));
             link.originate(this, rst, "nf_send_reset", this::sendLocal);
             return;
         }
@@ -959,7 +996,7 @@ public final class SimHost implements IpStack, XtContext, Arp.Addrs {
             int d = skb.daddr;
             RouteResult r = fib.lookup(d, skb.saddr, skb.mark, "lo", null);
             if (r == null || r.isError()) return false;
-            trace(new Step.Generated(skb.toString(), reason));
+            if (tracer.on()) trace(new Step.Generated(skb.toString(), reason));
             link.originate(SimHost.this, skb, reason, SimHost.this::sendLocal);
             return true;
         }

@@ -34,6 +34,12 @@ public final class Ipvs {
     final IpStack stack;
     private final HookRegistry hooks;
     final List<IpvsService> services = new ArrayList<>();
+    /**
+     * ip_vs_svc_table / ip_vs_svc_fwm_table: services hashed by protocol, address and port (and by
+     * fwmark), the first added kept for a key, so a lookup does not scan every service.
+     */
+    private final java.util.HashMap<Long, IpvsService> svcTable = new java.util.HashMap<>();
+    private final java.util.HashMap<Long, IpvsService> svcFwmTable = new java.util.HashMap<>();
     final ConnTable conns = new ConnTable();
     final IpvsStats total = new IpvsStats();
     final int[] tcpTimeouts = TcpStates.DEFAULT_TIMEOUTS.clone();
@@ -66,6 +72,8 @@ public final class Ipvs {
     public IpvsService addService(VirtualService vs) {
         IpvsService svc = new IpvsService(vs);
         services.add(svc);
+        if (svc.key.isFwmark()) svcFwmTable.putIfAbsent(svc.key.fwmark(), svc);
+        else svcTable.putIfAbsent(svcKey(svc.key.protocol().number(), svc.key.address().bits(), svc.key.port()), svc);
         if (!registered) register();
         return svc;
     }
@@ -132,8 +140,17 @@ public final class Ipvs {
     }
 
     public IpvsSysctls sysctls() {
-        return IpvsSysctls.from(stack.sysctls());
+        // read once per Sysctls value (immutable; a change gives a new instance), not per packet
+        io.fnlab.model.sysctl.Sysctls s = stack.sysctls();
+        if (s != sysctlsFrom) {
+            sysctlsCached = IpvsSysctls.from(s);
+            sysctlsFrom = s;
+        }
+        return sysctlsCached;
     }
+
+    private io.fnlab.model.sysctl.Sysctls sysctlsFrom;
+    private IpvsSysctls sysctlsCached;
 
     /** Seconds of a state's timeout (tcp) or the udp timeout. */
     public int timeoutSeconds(int protocol, int state) {
@@ -152,16 +169,17 @@ public final class Ipvs {
 
     /** ip_vs_service_find: fwmark first, then protocol/addr/port, then the port-zero service. */
     IpvsService serviceFind(long mark, int protocol, int vaddr, int vport) {
-        if (mark != 0) {
-            for (IpvsService s : services) if (s.key.isFwmark() && s.key.fwmark() == mark) return s;
+        if (mark != 0 && !svcFwmTable.isEmpty()) {
+            IpvsService s = svcFwmTable.get(mark);
+            if (s != null) return s;
         }
-        IpvsService zero = null;
-        for (IpvsService s : services) {
-            if (s.key.isFwmark() || s.key.protocol().number() != protocol || s.key.address().bits() != vaddr) continue;
-            if (s.key.port() == vport) return s;
-            if (s.key.port() == 0) zero = s;
-        }
-        return zero;
+        IpvsService s = svcTable.get(svcKey(protocol, vaddr, vport));
+        if (s == null && vport != 0) s = svcTable.get(svcKey(protocol, vaddr, 0));
+        return s;
+    }
+
+    private static long svcKey(int protocol, int addr, int port) {
+        return (long) (protocol & 0xff) << 48 | (long) (port & 0xffff) << 32 | (addr & 0xffffffffL);
     }
 
     /** ip_vs_has_real_service: a real server with this address and port in some service of this protocol. */
@@ -203,7 +221,7 @@ public final class Ipvs {
         }
         unbindDest(cp);
         if ((cp.flags & IpvsConn.F_NFCT) != 0 && (cp.flags & IpvsConn.F_ONE_PACKET) == 0 && tracing())
-            trace(new Step.NotModelled("ip_vs_conn_drop_conntrack",
+            if (tracing()) trace(new Step.NotModelled("ip_vs_conn_drop_conntrack",
                     "the conntrack entry of expired IPVS connection " + cp + " is not removed by fnlab"));
     }
 
@@ -378,12 +396,12 @@ public final class Ipvs {
                 String was = cp.toString();
                 if (cp.nControl == 0) expireNow(cp);
                 if (oldCt) {
-                    trace(new Step.Dropped(OWNER, "conn_reuse_mode=" + reuse + ": SYN reuses the port of " + was
+                    if (tracing()) trace(new Step.Dropped(OWNER, "conn_reuse_mode=" + reuse + ": SYN reuses the port of " + was
                             + " whose conntrack entry is still confirmed; the connection is expired and this SYN dropped"
                             + " (the client retransmits)"));
                     return NfVerdict.DROP;
                 }
-                trace(new Step.Note("ipvs: conn_reuse_mode=" + reuse + ": SYN for " + was + " schedules a new connection"));
+                if (tracing()) trace(new Step.Note("ipvs: conn_reuse_mode=" + reuse + ": SYN for " + was + " schedules a new connection"));
                 cp = null;
             }
         }
@@ -395,12 +413,12 @@ public final class Ipvs {
                 String was = cp.toString();
                 expireNow(cp);
                 if (oldCt) {
-                    trace(new Step.Dropped(OWNER, "expire_nodest_conn=1: real server of " + was + " was removed; connection expired, packet dropped"));
+                    if (tracing()) trace(new Step.Dropped(OWNER, "expire_nodest_conn=1: real server of " + was + " was removed; connection expired, packet dropped"));
                     return NfVerdict.DROP;
                 }
                 cp = null;
             } else {
-                trace(new Step.Dropped(OWNER, "real server " + cp.dest.endpoint() + " of " + cp
+                if (tracing()) trace(new Step.Dropped(OWNER, "real server " + cp.dest.endpoint() + " of " + cp
                         + " was removed and expire_nodest_conn=0: packets of the connection are dropped until it expires"));
                 return NfVerdict.DROP;
             }
@@ -434,7 +452,7 @@ public final class Ipvs {
             if (!((syn || sys.sloppyTcp() != 0) && !rst)) {
                 IpvsService svc = serviceFind(skb.mark, skb.protocol, skb.daddr, skb.dport);
                 if (svc != null && tracing())
-                    trace(new Step.Note("ipvs: no connection for " + skb + " and it cannot create one ("
+                    if (tracing()) trace(new Step.Note("ipvs: no connection for " + skb + " and it cannot create one ("
                             + (rst ? "RST never does" : "not a SYN, sloppy_tcp=0") + "): continues as a normal packet"));
                 return new Scheduled(null, NfVerdict.ACCEPT);
             }
@@ -453,7 +471,7 @@ public final class Ipvs {
     NfVerdict leave(IpvsService svc, SkBuff skb) {
         if (!svc.key.isFwmark() && svc.key.port() == 21 && skb.dport != 21) return NfVerdict.ACCEPT;
         stack.icmpSend(skb, 3, 3);
-        trace(new Step.Dropped(OWNER, "ip_vs_leave: no real server for " + svc.name() + "; ICMP port unreachable sent to the client"));
+        if (tracing()) trace(new Step.Dropped(OWNER, "ip_vs_leave: no real server for " + svc.name() + "; ICMP port unreachable sent to the client"));
         return NfVerdict.DROP;
     }
 
@@ -470,13 +488,13 @@ public final class Ipvs {
         if (svc.persistent()) return schedPersist(svc, skb, ignored);
         ignored[0] = 0;
         if (!svc.key.isFwmark() && vport != svc.key.port()) {
-            trace(new Step.IpvsSchedule(svc.name(), svc.scheduler.name(), null, null,
+            if (tracing()) trace(new Step.IpvsSchedule(svc.name(), svc.scheduler.name(), null, null,
                     "port zero is only supported in persistent services"));
             return null;
         }
         Scheduler.Pick pick = pick(svc, skb);
         if (pick.dest() == null) {
-            trace(new Step.IpvsSchedule(svc.name(), svc.scheduler.name(), null, null, pick.reason()));
+            if (tracing()) trace(new Step.IpvsSchedule(svc.name(), svc.scheduler.name(), null, null, pick.reason()));
             return null;
         }
         IpvsDest dest = pick.dest();
@@ -484,14 +502,14 @@ public final class Ipvs {
         IpvsConn cp = connNew(svc, skb.protocol, skb.saddr, cport, skb.daddr, vport, dest,
                 dest.port != 0 ? dest.port : vport, flags, skb.mark);
         connStats(cp);
-        trace(new Step.IpvsSchedule(svc.name(), svc.scheduler.name(), dest.endpoint(), dest.method.name(), pick.reason()));
+        if (tracing()) trace(new Step.IpvsSchedule(svc.name(), svc.scheduler.name(), dest.endpoint(), dest.method.name(), pick.reason()));
         return cp;
     }
 
     /** sched->schedule(svc, skb, iph), reporting a scheduler fnlab does not model. */
     private Scheduler.Pick pick(IpvsService svc, SkBuff skb) {
         if (!io.fnlab.sim.ipvs.sched.Schedulers.isModelled(svc.scheduler.name()))
-            trace(new Step.NotModelled("IPVS scheduler " + svc.scheduler.name(), "service " + svc.name()
+            if (tracing()) trace(new Step.NotModelled("IPVS scheduler " + svc.scheduler.name(), "service " + svc.name()
                     + " uses a scheduler fnlab does not model: no real server is chosen"));
         return svc.scheduler.schedule(svc, skb, stack.now());
     }
@@ -515,7 +533,7 @@ public final class Ipvs {
             Scheduler.Pick pick = pick(svc, skb);
             if (pick.dest() == null) {
                 ignored[0] = 0;
-                trace(new Step.IpvsSchedule(svc.name(), svc.scheduler.name(), null, null, pick.reason()));
+                if (tracing()) trace(new Step.IpvsSchedule(svc.name(), svc.scheduler.name(), null, null, pick.reason()));
                 return null;
             }
             dest = pick.dest();
@@ -537,7 +555,7 @@ public final class Ipvs {
         connPut(ct);
         connStats(cp);
         ignored[0] = 0;
-        trace(new Step.IpvsSchedule(svc.name(), svc.scheduler.name(), dest.endpoint(), dest.method.name(), why));
+        if (tracing()) trace(new Step.IpvsSchedule(svc.name(), svc.scheduler.name(), dest.endpoint(), dest.method.name(), why));
         return cp;
     }
 
@@ -569,7 +587,7 @@ public final class Ipvs {
         if (sysctls().natIcmpSend() != 0 && hasRealService(skb.protocol, skb.saddr, skb.sport)
                 && !(skb.isTcp() && (skb.tcpFlags & 0x04) != 0)) {
             stack.icmpSend(skb, 3, 3);
-            trace(new Step.Dropped(OWNER, "nat_icmp_send=1: packet from real server " + skb.src() + ":" + skb.sport
+            if (tracing()) trace(new Step.Dropped(OWNER, "nat_icmp_send=1: packet from real server " + skb.src() + ":" + skb.sport
                     + " without an IPVS connection; ICMP port unreachable sent to the real server"));
             return NfVerdict.DROP;
         }

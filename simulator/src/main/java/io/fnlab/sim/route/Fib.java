@@ -20,6 +20,10 @@ import java.util.Map;
 public final class Fib {
     private final Map<String, List<Route>> tables = new LinkedHashMap<>();
     private final List<PolicyRule> rules = new ArrayList<>();
+    /** Per table, the routes hashed by prefix length and network (see {@link LpmIndex}). */
+    private final Map<String, LpmIndex> index = new java.util.HashMap<>();
+    /** {@link #text(Route)} of every route, built once: a lookup must not format strings. */
+    private final Map<Route, String> texts = new java.util.IdentityHashMap<>();
 
     public Fib(List<Address> addresses, List<Route> routes, List<PolicyRule> extraRules) {
         add(new Route(Route.Type.LOCAL, Prefix.parse("127.0.0.0/8"), null, "lo", Ipv4.parse("127.0.0.1"), 0, "local",
@@ -44,6 +48,31 @@ public final class Fib {
     private void add(Route r) {
         String t = r.table() == null || r.table().equals("254") ? "main" : r.table().equals("255") ? "local" : r.table();
         tables.computeIfAbsent(t, k -> new ArrayList<>()).add(r);
+        index.computeIfAbsent(t, k -> new LpmIndex()).add(r);
+        texts.put(r, text(r));
+    }
+
+    /**
+     * Longest-prefix match by hashing: one hash map per prefix length present, probed from the
+     * longest length down, each bucket holding the routes of one network in the order they were
+     * added. The kernel uses an LC-trie (fib_trie.c) for the same answer; what matters here is that
+     * a lookup costs O(prefix lengths in use), not O(routes): a kube-proxy IPVS node has one local
+     * route per service address on kube-ipvs0.
+     */
+    private static final class LpmIndex {
+        final java.util.TreeMap<Integer, java.util.HashMap<Integer, List<Route>>> byLength =
+                new java.util.TreeMap<>(Comparator.reverseOrder());
+        int[] lengths = new int[0];
+        java.util.HashMap<Integer, List<Route>>[] maps;
+
+        @SuppressWarnings("unchecked")
+        void add(Route r) {
+            int len = r.destination().length();
+            int net = r.destination().address().bits() & Prefix.maskOf(len);
+            byLength.computeIfAbsent(len, k -> new java.util.HashMap<>()).computeIfAbsent(net, k -> new ArrayList<>(1)).add(r);
+            lengths = byLength.keySet().stream().mapToInt(Integer::intValue).toArray();
+            maps = byLength.values().toArray(new java.util.HashMap[0]);
+        }
     }
 
     public List<PolicyRule> rules() {
@@ -71,7 +100,7 @@ public final class Fib {
                 dev = onLinkDevice(r.via().bits());
                 if (dev == null) continue; // not reached: lookupTable skips such routes
             }
-            return new RouteResult(r.type(), dev, r.via() == null ? 0 : r.via().bits(), pref, t, text(r));
+            return new RouteResult(r.type(), dev, r.via() == null ? 0 : r.via().bits(), pref, t, texts.get(r));
         }
         return null;
     }
@@ -105,18 +134,21 @@ public final class Fib {
 
     /** Longest prefix match, then the lowest metric (fib_table_lookup; first added wins a tie). */
     Route lookupTable(String table, int daddr, String oif) {
-        List<Route> l = tables.get(table);
-        if (l == null) return null;
-        Route best = null;
-        for (Route r : l) {
-            if (!r.destination().contains(new Ipv4(daddr))) continue;
-            // the kernel refuses `via GW` without dev when GW is not on-link ("Nexthop has invalid gateway")
-            if (r.device() == null && r.via() != null && onLinkDevice(r.via().bits()) == null) continue;
-            if (oif != null && r.device() != null && !r.device().equals(oif) && r.type() == Route.Type.UNICAST) continue;
-            if (best == null || r.destination().length() > best.destination().length()
-                    || (r.destination().length() == best.destination().length() && r.metric() < best.metric())) best = r;
+        LpmIndex ix = index.get(table);
+        if (ix == null) return null;
+        for (int i = 0; i < ix.lengths.length; i++) {
+            List<Route> l = ix.maps[i].get(daddr & Prefix.maskOf(ix.lengths[i]));
+            if (l == null) continue;
+            Route best = null;
+            for (Route r : l) {
+                // the kernel refuses `via GW` without dev when GW is not on-link ("Nexthop has invalid gateway")
+                if (r.device() == null && r.via() != null && onLinkDevice(r.via().bits()) == null) continue;
+                if (oif != null && r.device() != null && !r.device().equals(oif) && r.type() == Route.Type.UNICAST) continue;
+                if (best == null || r.metric() < best.metric()) best = r;
+            }
+            if (best != null) return best;
         }
-        return best;
+        return null;
     }
 
     public static String text(Route r) {

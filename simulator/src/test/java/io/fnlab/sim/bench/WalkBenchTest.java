@@ -5,13 +5,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fnlab.model.scenario.Host;
 import io.fnlab.model.scenario.Scenario;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class WalkBenchTest {
+    @TempDir
+    Path dir;
+
     @Test
-    void ipvsNodeHasEveryServiceAndEstablishesEveryConnection() {
+    void ipvsNodeHasEveryServiceAndEstablishesEveryConnection() throws Exception {
         KubeWorkloads w = new KubeWorkloads(50, 5, 7);
-        Scenario s = w.ipvsScenario();
+        Scenario s = w.ipvsScenario(dir);
         Host node = s.hosts().get(0);
         assertEquals(50, node.config().ipvs().services().size());
         assertEquals(50, node.config().ipsets().get("KUBE-CLUSTER-IP").entries().size());
@@ -22,10 +27,10 @@ class WalkBenchTest {
     }
 
     @Test
-    void iptablesNodeHasKubeProxyChainsAndEstablishesEveryConnection() {
+    void iptablesNodeHasKubeProxyChainsAndEstablishesEveryConnection() throws Exception {
         KubeWorkloads w = new KubeWorkloads(40, 5, 7);
-        Scenario s = w.iptablesScenario();
-        assertTrue(w.iptablesScenarioYaml().contains("-m statistic --mode random --probability 0.20000000000"));
+        Scenario s = w.iptablesScenario(dir);
+        assertTrue(w.iptablesModeSave().contains("-m statistic --mode random --probability 0.20000000000"));
         WalkBench b = new WalkBench(w, s);
         WalkBench.Result r = b.run(200);
         assertEquals(200, r.established());
