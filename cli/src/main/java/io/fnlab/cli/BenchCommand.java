@@ -107,8 +107,8 @@ final class BenchCommand implements Callable<Integer> {
             } else {
                 try {
                     KernelConnRate.Result k = KernelConnRate.measure(kernelSeconds);
-                    out.printf(Locale.ROOT, "kernel.connections-per-second: %.0f (%d in %.1f s, IPVS masq in network namespaces)%n",
-                            k.perSecond(), k.connections(), k.seconds());
+                    out.printf(Locale.ROOT, "kernel.connections-per-second: %.0f (%d in %.1f s, %s in network namespaces)%n",
+                            k.perSecond(), k.connections(), k.seconds(), k.path());
                     if (!Double.isNaN(ipvsConnRate))
                         out.printf(Locale.ROOT, "ratio.simulated-to-kernel-connections: %.1fx%n", ipvsConnRate / k.perSecond());
                 } catch (IllegalStateException e) {

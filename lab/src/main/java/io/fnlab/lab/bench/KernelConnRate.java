@@ -10,15 +10,15 @@ import java.time.Duration;
 /**
  * The real kernel's rate of establishing connections through an IPVS masq service, measured in
  * two fresh network namespaces (client, node) joined by a veth pair: the node has the ClusterIP
- * on a dummy kube-ipvs0, an IPVS rr service to a local listener, vs/conntrack=1 and a
+ * on a dummy kube-ipvs0 (on lo where the kernel has no dummy driver), an IPVS rr service to a local listener, vs/conntrack=1 and a
  * MASQUERADE as kube-proxy's IPVS mode sets them. A Python client opens and resets
  * ({@code SO_LINGER 0}, no TIME_WAIT) connections in a loop for a fixed time. The figure therefore
  * includes the user-space cost of socket calls, as any real connection rate does.
  * Namespaces are named fnlab-bench-*-PID and always deleted; the root namespace is not touched.
  */
 public final class KernelConnRate {
-    /** Connections established, and seconds taken. */
-    public record Result(long connections, double seconds) {
+    /** Connections established, seconds taken, and the kernel path: "ipvs", or "iptables-dnat" where the kernel has no IPVS. */
+    public record Result(long connections, double seconds, String path) {
         public double perSecond() {
             return connections / Math.max(1e-9, seconds);
         }
@@ -50,12 +50,19 @@ public final class KernelConnRate {
                 ip -n $C addr add 192.168.0.100/24 dev bc$$; ip -n $C link set bc$$ up
                 ip -n $N addr add 192.168.0.10/24 dev bn$$; ip -n $N link set bn$$ up
                 ip -n $C route add 10.96.0.0/12 via 192.168.0.10
-                ip -n $N link add kube-ipvs0 type dummy
-                ip -n $N addr add 10.96.0.10/32 dev kube-ipvs0
-                ip netns exec $N sysctl -qw net.ipv4.ip_forward=1 net.ipv4.vs.conntrack=1
-                ip netns exec $N iptables -t nat -A POSTROUTING -m ipvs --vaddr 10.96.0.10 -j MASQUERADE
-                ip netns exec $N ipvsadm -A -t 10.96.0.10:80 -s rr
-                ip netns exec $N ipvsadm -a -t 10.96.0.10:80 -r 192.168.0.10:8080 -m
+                if ip -n $N link add kube-ipvs0 type dummy 2>/dev/null; then VDEV=kube-ipvs0; ip -n $N link set kube-ipvs0 up; else VDEV=lo; fi
+                ip -n $N addr add 10.96.0.10/32 dev $VDEV
+                ip netns exec $N sysctl -qw net.ipv4.ip_forward=1
+                if ip netns exec $N ipvsadm -A -t 10.96.0.10:80 -s rr 2>/dev/null; then
+                  MODE=ipvs
+                  ip netns exec $N sysctl -qw net.ipv4.vs.conntrack=1
+                  ip netns exec $N iptables -t nat -A POSTROUTING -m ipvs --vaddr 10.96.0.10 -j MASQUERADE || true
+                  ip netns exec $N ipvsadm -a -t 10.96.0.10:80 -r 192.168.0.10:8080 -m
+                else
+                  # this kernel has no IPVS: kube-proxy's iptables-mode path (DNAT in nat PREROUTING) instead
+                  MODE=iptables-dnat
+                  ip netns exec $N iptables -t nat -A PREROUTING -d 10.96.0.10/32 -p tcp --dport 80 -j DNAT --to-destination 192.168.0.10:8080
+                fi
                 ip netns exec $N python3 -c '
                 import socket
                 s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -73,8 +80,8 @@ public final class KernelConnRate {
                 while time.perf_counter() < end:
                     s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, lin)
                     s.connect(("10.96.0.10", 80)); s.close(); n += 1
-                print(n, time.perf_counter() - t0)
-                ' $SECS
+                print(n, time.perf_counter() - t0, sys.argv[2])
+                ' $SECS $MODE
                 kill $SRV 2>/dev/null || true
                 wait 2>/dev/null || true
                 """.formatted(c, n, Double.toString(seconds));
@@ -86,7 +93,7 @@ public final class KernelConnRate {
             if (!r.ok()) throw new IllegalStateException("kernel measurement failed: " + r.output().strip());
             String[] lines = r.output().strip().split("\n");
             String[] w = lines[lines.length - 1].trim().split("\\s+");
-            return new Result(Long.parseLong(w[0]), Double.parseDouble(w[1]));
+            return new Result(Long.parseLong(w[0]), Double.parseDouble(w[1]), w[2]);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {
