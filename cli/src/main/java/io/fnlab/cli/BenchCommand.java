@@ -2,7 +2,9 @@ package io.fnlab.cli;
 
 import io.fnlab.lab.bench.KernelConnRate;
 import io.fnlab.lab.bench.PcapBench;
+import io.fnlab.model.scenario.Host;
 import io.fnlab.model.scenario.Scenario;
+import io.fnlab.sim.verify.allpackets.AllPackets;
 import io.fnlab.sim.bench.KubeWorkloads;
 import io.fnlab.sim.bench.WalkBench;
 import java.io.PrintStream;
@@ -86,6 +88,10 @@ final class BenchCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "ipvs-node.connections-per-second: %.0f (established %d of %d)%n", r.connectionsPerSecond(),
                     r.established(), r.connections());
             ipvsConnRate = r.connectionsPerSecond();
+            Host node = s.hosts().stream().filter(h -> h.name().equals("node")).findFirst().orElseThrow();
+            AllPackets.Report ap = AllPackets.verify(node, "eth0");
+            out.printf(Locale.ROOT, "all-packets.classes: %d in %.2f s, %d failing%n", ap.classes(), ap.nanos() / 1e9,
+                    ap.failures().size());
         }
         if (all() || workload.equals("iptables")) {
             KubeWorkloads w = new KubeWorkloads(iptablesServices, endpoints, seed);

@@ -18,13 +18,16 @@ class BenchCommandTest {
         int rc = new CommandLine(cmd).execute("--quick");
         String out = buf.toString(StandardCharsets.UTF_8);
         assertEquals(0, rc, out);
-        for (String f : new String[] {"machine:", "ipvs-node.walks-per-second:", "iptables-node.walks-per-second:",
+        for (String f : new String[] {"machine:", "ipvs-node.walks-per-second:", "all-packets.classes:", "iptables-node.walks-per-second:",
                 "kernel.connections-per-second:", "capture.read-packets-per-second:", "tshark.packets-per-second:",
                 "memory.max-heap-used-mib:"})
             assertTrue(out.contains(f), "missing " + f + " in:\n" + out);
         // every simulated connection made it to an endpoint and back
         assertTrue(out.contains("(established 2000 of 2000)"), out);
         assertTrue(out.contains("capture.packets: 20000"), out);
+        // 100 services x (a source inside the cluster CIDR, one outside), none failing
+        assertTrue(out.contains("all-packets.classes: 200 in"), out);
+        assertTrue(out.contains(", 0 failing"), out);
     }
 
     @Test
