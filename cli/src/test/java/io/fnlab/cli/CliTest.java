@@ -150,4 +150,14 @@ class CliTest {
         assertEquals(0, p.waitFor(), msg);
         assertEquals(2, run("export", "../scenarios/seed000-fullnat.yaml", "--host", "nobody", "--out", dir.toString()).exit());
     }
+
+    @Test
+    void diffReportsWhatAConfigChangeDoesToTheTraffic() {
+        Run r = run("diff", "../scenarios/modes-nat.yaml", "../scenarios/modes-fullnat.yaml");
+        assertEquals(1, r.exit(), r.out() + r.err());
+        assertTrue(r.out().contains("server sees 172.16.0.10 -> 10.0.0.1"), r.out());
+        Run same = run("diff", "../scenarios/modes-nat.yaml", "../scenarios/modes-nat.yaml");
+        assertEquals(0, same.exit(), same.out());
+        assertTrue(same.out().contains("0 of 2 connection(s) changed"), same.out());
+    }
 }
