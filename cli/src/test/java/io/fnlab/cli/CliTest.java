@@ -160,4 +160,16 @@ class CliTest {
         assertEquals(0, same.exit(), same.out());
         assertTrue(same.out().contains("0 of 2 connection(s) changed"), same.out());
     }
+
+    @Test
+    void stateShowsIpvsAsIpvsadmDoesAfterTheTraffic() {
+        Run r = run("state", "../scenarios/sched-wrr.yaml", "--host", "director", "--show", "ipvs,connections");
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().contains("TCP  172.16.0.100:80 wrr"), r.out());
+        // weights 4/3/2 over nine connections: 4, 3 and 2 of them, all closed (InActConn)
+        assertTrue(r.out().matches("(?s).*-> 10.0.0.11:80 +Masq +4 +0 +4 .*"), r.out());
+        assertTrue(r.out().matches("(?s).*-> 10.0.0.13:80 +Masq +2 +0 +2 .*"), r.out());
+        assertEquals(9, r.out().lines().filter(l -> l.startsWith("TCP ") && l.contains("TIME_WAIT")).count(), r.out());
+        assertEquals(2, run("state", "../scenarios/sched-wrr.yaml", "--host", "nobody").exit());
+    }
 }
