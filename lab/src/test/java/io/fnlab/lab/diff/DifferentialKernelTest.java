@@ -56,6 +56,7 @@ class DifferentialKernelTest {
                 List<Observation> real = kb.observations().get(c.name());
                 flows += real.size();
                 List<String> diffs = Unifier.compare(c, sim, real);
+                if (System.getProperty("fnlab.diff.verbose") != null) System.out.println(describe(c, sim, real, diffs));
                 if (!diffs.isEmpty()) {
                     disagreeing++;
                     report.add(describe(c, sim, real, diffs) + (System.getProperty("fnlab.diff.traces") != null ? SimSide.traces(c, seed) : ""));
