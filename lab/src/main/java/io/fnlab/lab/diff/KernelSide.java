@@ -36,7 +36,7 @@ public final class KernelSide {
     }
 
     /** The outputs of one batch: observations per case name, and the lab's own result. */
-    public record Batch(Map<String, List<Observation>> observations, LabResult lab) {
+    public record Batch(Map<String, List<Observation>> observations, LabResult lab, Map<String, String> setupErrors) {
         /** The tcpdump text of one host of one case. */
         public String capture(int caseIndex, String host) {
             return lab.capture(hostName(caseIndex, host));
@@ -110,7 +110,18 @@ public final class KernelSide {
             }
             out.put(c.name(), l);
         }
-        return new Batch(out, r);
+        // what the setup scripts printed besides sh -x's own "+ command" lines: a refused rule, a bad route
+        Map<String, String> errors = new LinkedHashMap<>();
+        for (int k = 0; k < cases.size(); k++) {
+            StringBuilder e = new StringBuilder();
+            for (var h : cases.get(k).scenario().hosts()) {
+                for (String l : r.text(hostName(k, h.name()) + ".setup.log").split("\n")) {
+                    if (!l.isBlank() && !l.startsWith("+")) e.append(h.name()).append(": ").append(l).append('\n');
+                }
+            }
+            if (!e.isEmpty()) errors.put(cases.get(k).name(), e.toString());
+        }
+        return new Batch(out, r, errors);
     }
 
     /**

@@ -33,7 +33,9 @@ final class BothSides {
             List<Observation> sim = SimSide.run(c, SEED);
             sims.add(sim);
             List<Observation> real = kb.observations().get(c.name());
-            List<String> diffs = Unifier.compare(c, sim, real);
+            List<String> diffs = new ArrayList<>(Unifier.compare(c, sim, real));
+            String setupErrors = kb.setupErrors().get(c.name());
+            if (setupErrors != null) diffs.add("the kernel refused part of the setup:\n" + setupErrors);
             if (!diffs.isEmpty()) report.add(DifferentialKernelTest.describe(c, sim, real, diffs) + SimSide.traces(c, SEED));
         }
         report.forEach(System.out::println);

@@ -18,6 +18,8 @@ import net.jqwik.api.Arbitrary;
  * (icmp-port-unreachable, tcp-reset), policy DROP with conntrack state rules, a user chain in
  * FORWARD, INPUT rejects on r and s1. Then 2-4 flows, TCP mostly, some UDP.
  *
+ * One case in eight has two hosts only ({@link #twoHosts}).
+ *
  * <p>Every next hop the configuration names exists, so no flow waits on a failing ARP longer
  * than the probe's timeout (see {@link KernelSide}).
  */
@@ -31,6 +33,7 @@ final class DiffScenarios {
     }
 
     static DiffCase generate(Random r, String name) {
+        if (r.nextInt(8) == 0) return twoHosts(r, name);
         CaseBuilder b = new CaseBuilder(name).segment("front").segment("back");
         int extra = r.nextInt(3); // 0: none, 1: c2, 2: s2 (2-4 hosts... at most 4)
         boolean c2 = extra == 1 || (extra == 0 && r.nextInt(4) == 0);
@@ -104,6 +107,58 @@ final class DiffScenarios {
                 fixedUsed[from] = true;
             }
             b.flow("f" + i, from == 0 ? "c1" : "c2", t[0], t[1], Integer.parseInt(t[2]), sport);
+        }
+        return b.build();
+    }
+
+    /**
+     * Two hosts on one segment: the client and a server whose own tables REDIRECT :80 and :53,
+     * DNAT :81 to itself through a user chain, MARK :80 (mangle, or nat before/after the
+     * REDIRECT) and filter INPUT on that mark, on the source, on UDP, or by policy DROP.
+     */
+    static DiffCase twoHosts(Random r, String name) {
+        CaseBuilder b = new CaseBuilder(name).segment("front");
+        b.host("c1", "client").eth("eth0", "front", "10.0.1.2/24").sysctl("net.ipv4.ip_forward", 0).conf("rp_filter", 0);
+        CaseBuilder.HostB s = b.host("s1", "server").eth("eth0", "front", "10.0.1.10/24")
+                .sysctl("net.ipv4.ip_forward", 0).conf("rp_filter", r.nextInt(3));
+        b.server("s1", "tcp", 8080, "s1").server("s1", "udp", 5353, "s1u");
+        if (r.nextBoolean()) b.server("s1", "tcp", 80, "s1-80");
+
+        String mark = "-p tcp -m tcp --dport 80 -j MARK --set-xmark 0x4000/0x4000\n";
+        int markWhere = r.nextInt(4); // 0 none, 1 mangle, 2 nat before REDIRECT, 3 nat after REDIRECT (never marks)
+        StringBuilder t = new StringBuilder();
+        if (markWhere == 1) t.append("*mangle\n:PREROUTING ACCEPT [0:0]\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n"
+                + ":POSTROUTING ACCEPT [0:0]\n-A PREROUTING " + mark + "COMMIT\n");
+        t.append("*nat\n:PREROUTING ACCEPT [0:0]\n:INPUT ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n:POSTROUTING ACCEPT [0:0]\n");
+        boolean svc = r.nextBoolean();
+        if (svc) t.append(":SVC - [0:0]\n");
+        if (markWhere == 2) t.append("-A PREROUTING ").append(mark);
+        if (r.nextBoolean()) t.append("-A PREROUTING -p tcp -m tcp --dport 80 -j REDIRECT --to-ports 8080\n");
+        if (markWhere == 3) t.append("-A PREROUTING ").append(mark);
+        if (svc) t.append("-A PREROUTING -d 10.0.1.10/32 -j SVC\n");
+        if (r.nextBoolean()) t.append("-A PREROUTING -p udp -m udp --dport 53 -j REDIRECT --to-ports 5353\n");
+        if (svc) t.append("-A SVC -p tcp -m tcp --dport 81 -j DNAT --to-destination 10.0.1.10:8080\n");
+        t.append("COMMIT\n");
+        boolean drop = r.nextInt(5) == 0;
+        t.append("*filter\n:INPUT ").append(drop ? "DROP" : "ACCEPT").append(" [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n");
+        if (markWhere != 0 && r.nextBoolean())
+            // tcp-reset needs -p tcp (reject_tg_check refuses the rule otherwise, and so does the model)
+            t.append(r.nextBoolean() ? "-A INPUT -p tcp -m mark --mark 0x4000/0x4000 -j REJECT --reject-with tcp-reset\n"
+                    : "-A INPUT -m mark --mark 0x4000/0x4000 -j REJECT\n");
+        if (r.nextInt(5) == 0) t.append("-A INPUT -s 10.0.1.2/32 -p tcp -m tcp --dport 8080 -j DROP\n");
+        if (r.nextInt(5) == 0) t.append("-A INPUT -p udp -j REJECT --reject-with icmp-port-unreachable\n");
+        if (drop) {
+            t.append("-A INPUT -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT\n");
+            if (r.nextBoolean()) t.append("-A INPUT -p tcp -m tcp --dport 8080 -j ACCEPT\n");
+            if (r.nextBoolean()) t.append("-A INPUT -p udp -m udp --dport 5353 -j ACCEPT\n");
+        }
+        t.append("COMMIT\n");
+        s.iptables(t.toString());
+        String[][] targets = {{"tcp", "80"}, {"tcp", "81"}, {"tcp", "8080"}, {"udp", "5353"}, {"udp", "53"}};
+        int n = 2 + r.nextInt(3);
+        for (int i = 0; i < n; i++) {
+            String[] x = targets[r.nextInt(targets.length)];
+            b.flow("f" + i, "c1", x[0], "10.0.1.10", Integer.parseInt(x[1]), 0);
         }
         return b.build();
     }

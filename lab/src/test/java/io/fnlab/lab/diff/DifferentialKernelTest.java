@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 @Tag("kernel")
 class DifferentialKernelTest {
     static final long DEFAULT_SEED = 20261122L;
-    static final int BATCH = 25;
+    static final int BATCH = 50;
 
     @Test
     void theSimulatorAgreesWithTheKernelOnRandomIptablesCases() {
@@ -55,7 +55,9 @@ class DifferentialKernelTest {
                 }
                 List<Observation> real = kb.observations().get(c.name());
                 flows += real.size();
-                List<String> diffs = Unifier.compare(c, sim, real);
+                List<String> diffs = new ArrayList<>(Unifier.compare(c, sim, real));
+                String setupErrors = kb.setupErrors().get(c.name());
+                if (setupErrors != null) diffs.add("the kernel refused part of the setup:\n" + setupErrors);
                 if (System.getProperty("fnlab.diff.verbose") != null) System.out.println(describe(c, sim, real, diffs));
                 if (!diffs.isEmpty()) {
                     disagreeing++;
