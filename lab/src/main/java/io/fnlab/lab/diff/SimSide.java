@@ -37,9 +37,9 @@ public final class SimSide {
         // (the Outcome doc's "sent RST"); the probe only sees its connect() wait: a timeout.
         // The RST itself is checked on the capture in the named cases.
         if (o == Outcome.RESET && note != null && note.startsWith("sent RST")) o = Outcome.TIMEOUT;
-        // a UDP "connection" the client got no answer for: the probe says timeout too
         var cv = r.clientView();
         var sv = r.serverView();
+        // the probe's UDP server is bound to INADDR_ANY and cannot tell a datagram's destination address
         boolean udp = cv != null && cv.protocol().equals(Protocol.UDP);
         return new Observation(r.flow(), o, cv == null ? null : cv.src().toString(), cv == null ? 0 : cv.sport(),
                 r.response(), sv == null ? null : r.servedByHost(), sv == null ? null : sv.src().toString(),

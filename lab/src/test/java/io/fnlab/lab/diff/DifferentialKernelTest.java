@@ -40,6 +40,7 @@ class DifferentialKernelTest {
         long t0 = System.nanoTime();
         List<String> report = new ArrayList<>();
         int disagreeing = 0, flows = 0;
+        java.util.Map<String, Integer> outcomes = new java.util.TreeMap<>();
         KernelSide kernel = new KernelSide(1000, false);
         for (int from = 0; from < cases.size(); from += BATCH) {
             List<DiffCase> batch = cases.subList(from, Math.min(cases.size(), from + BATCH));
@@ -55,6 +56,7 @@ class DifferentialKernelTest {
                 }
                 List<Observation> real = kb.observations().get(c.name());
                 flows += real.size();
+                for (Observation o : real) outcomes.merge(String.valueOf(o.outcome()), 1, Integer::sum);
                 List<String> diffs = new ArrayList<>(Unifier.compare(c, sim, real));
                 String setupErrors = kb.setupErrors().get(c.name());
                 if (setupErrors != null) diffs.add("the kernel refused part of the setup:\n" + setupErrors);
@@ -67,7 +69,7 @@ class DifferentialKernelTest {
         }
         long ms = (System.nanoTime() - t0) / 1_000_000;
         System.out.println("differential: " + cases.size() + " cases, " + flows + " flows, " + disagreeing
-                + " disagreeing, " + ms + " ms (seed " + seed + ")");
+                + " disagreeing, " + ms + " ms (seed " + seed + "); kernel outcomes " + outcomes);
         report.forEach(System.out::println);
         assertTrue(report.isEmpty(), disagreeing + " of " + cases.size() + " cases disagree (seed " + seed + "):\n"
                 + String.join("\n", report.subList(0, Math.min(3, report.size()))));
