@@ -33,10 +33,8 @@ public final class SimSide {
     static Observation observe(FlowResult r) {
         Outcome o = r.outcome();
         String note = r.detail();
-        // The simulated client reports RESET when it answered a SYN-ACK from a stranger with a RST
-        // (the Outcome doc's "sent RST"); the probe only sees its connect() wait: a timeout.
-        // The RST itself is checked on the capture in the named cases.
-        if (o == Outcome.RESET && note != null && note.startsWith("sent RST")) o = Outcome.TIMEOUT;
+        // A client that answered a stranger's SYN-ACK with a RST reports TIMEOUT, as the probe's
+        // connect() does; the RST itself is checked on the capture in the named cases.
         var cv = r.clientView();
         var sv = r.serverView();
         // the probe's UDP server is bound to INADDR_ANY and cannot tell a datagram's destination address

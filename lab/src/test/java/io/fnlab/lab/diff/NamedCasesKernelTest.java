@@ -106,7 +106,7 @@ class NamedCasesKernelTest {
      * answers straight to it: the SYN-ACK comes from 10.0.2.10:8080, an address the client sent
      * no SYN to; no socket matches, and the client answers with a RST (tcp_v4_rcv ->
      * no_tcp_socket -> tcp_v4_send_reset) while its connect() keeps waiting. The probe sees a
-     * timeout; the simulator says RESET "sent RST" (normalized to a timeout by SimSide); the
+     * timeout, and so does the simulator (its detail says "sent RST"); the
      * client's capture shows the RST. The server needs rp_filter=0: its route back to the client
      * leaves by eth1, not by eth0 where the SYN came in.
      */
