@@ -1,0 +1,171 @@
+package io.fnlab.lab.compare;
+
+import io.fnlab.lab.pcap.CaptureStream;
+import io.fnlab.lab.pcap.CapturedPacket;
+import io.fnlab.lab.pcap.Direction;
+import io.fnlab.model.scenario.Server;
+import io.fnlab.model.scenario.Traffic;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Aligns captures with the simulation, one capture point at a time. Captured packets are streamed:
+ * besides the simulated packets (bounded by the scenario) only per-connection bindings and at most
+ * {@link #MAX_DIFFERENCES} reported differences are kept, whatever the capture's length.
+ *
+ * <p>A captured packet is aligned with the earliest not yet aligned simulated packet at the same
+ * point and direction that it equals once run-time choices are unified (see {@link Bindings});
+ * TTL, IP id and timing: the IP id is not compared (the kernel picks it per socket or per
+ * destination, ip_select_ident), timing is ignored, every other modelled header field must be
+ * equal. A captured packet that equals none is reported as DIFFERS against the closest
+ * candidate (at most {@link #CLOSE} fields apart, same protocol), else UNEXPECTED; simulated
+ * packets never captured are MISSING.
+ */
+public final class Comparison {
+    public static final int MAX_DIFFERENCES = 1000;
+    static final int CLOSE = 3;
+
+    private final SimCapture sim;
+    private final Set<Integer> fixedPorts = new HashSet<>();
+    private final Map<String, PointStats> stats = new LinkedHashMap<>();
+    private final List<Difference> differences = new ArrayList<>();
+    private long moreDifferences;
+
+    /** Counts of one capture point. */
+    public record PointStats(String point, String file, long captured, long simulated, long agreed, long skipped) {}
+
+    public Comparison(SimCapture sim) {
+        this.sim = sim;
+        for (Server s : sim.scenario().servers()) fixedPorts.add(s.port());
+        for (Traffic t : sim.scenario().traffic()) {
+            if (t instanceof Traffic.Flow f) {
+                fixedPorts.add(f.to().port());
+                if (f.sourcePort() != null) fixedPorts.add(f.sourcePort());
+            }
+        }
+    }
+
+    /** Compares the capture file of one host; a damaged file is a ParseError (file and byte offset). */
+    public void compare(String point, Path capture) {
+        if (!sim.points().contains(point))
+            throw new IllegalArgumentException("capture " + capture + ": scenario " + sim.scenario().name() + " has no host '" + point
+                    + "' (hosts: " + String.join(", ", sim.points()) + ")");
+        try (CaptureStream s = CaptureStream.open(capture)) {
+            compare(point, capture.getFileName().toString(), s);
+        }
+    }
+
+    /** Compares a stream of captured packets with the simulated packets of one host. */
+    public void compare(String point, String file, java.util.Iterator<CapturedPacket> captured) {
+        List<SimPacket> exp = sim.at(point);
+        boolean[] used = new boolean[exp.size()];
+        Map<String, Bindings> bindings = new HashMap<>();
+        long n = 0, agreed = 0;
+        int first = 0;
+        while (captured.hasNext()) {
+            CapturedPacket r = captured.next();
+            n++;
+            while (first < used.length && used[first]) first++;
+            int match = -1, best = -1;
+            List<String> bestFields = null;
+            for (int i = first; i < exp.size(); i++) {
+                if (used[i]) continue;
+                SimPacket s = exp.get(i);
+                if (r.direction() != Direction.UNKNOWN && s.direction() != r.direction()) continue;
+                Bindings b = bindings.computeIfAbsent(String.valueOf(s.flow()), k -> new Bindings(fixedPorts)).trial();
+                List<String> f = diff(s.packet(), r, b, "");
+                if (f.isEmpty()) {
+                    b.commit();
+                    match = i;
+                    break;
+                }
+                if (s.packet().protocol() == r.protocol() && f.size() <= CLOSE && (bestFields == null || f.size() < bestFields.size())) {
+                    best = i;
+                    bestFields = f;
+                }
+            }
+            if (match >= 0) {
+                used[match] = true;
+                agreed++;
+            } else if (best >= 0) {
+                used[best] = true;
+                SimPacket s = exp.get(best);
+                Bindings b = bindings.get(String.valueOf(s.flow())).trial();
+                diff(s.packet(), r, b, "");
+                b.commit(); // what did agree binds, so the rest of the flow is judged on its own
+                report(new Difference(Difference.Kind.DIFFERS, point, r.direction(), r, s, bestFields));
+            } else {
+                report(new Difference(Difference.Kind.UNEXPECTED, point, r.direction(), r, null, List.of()));
+            }
+        }
+        for (int i = 0; i < exp.size(); i++) {
+            if (!used[i]) report(new Difference(Difference.Kind.MISSING, point, exp.get(i).direction(), null, exp.get(i), List.of()));
+        }
+        long skipped = captured instanceof CaptureStream cs ? cs.stats().skippedCount() : 0;
+        stats.put(point, new PointStats(point, file, n, exp.size(), agreed, skipped));
+    }
+
+    private void report(Difference d) {
+        if (differences.size() < MAX_DIFFERENCES) differences.add(d);
+        else moreDifferences++;
+    }
+
+    /** Field by field, with run-time choices unified through b; empty when they agree. */
+    static List<String> diff(CapturedPacket s, CapturedPacket r, Bindings b, String prefix) {
+        List<String> out = new ArrayList<>();
+        if (s.protocol() != r.protocol()) {
+            out.add(prefix + "protocol: captured " + r.protocol() + ", simulated " + s.protocol());
+            return out;
+        }
+        field(out, prefix + "src", r.src(), s.src());
+        field(out, prefix + "dst", r.dst(), s.dst());
+        int p = s.protocol();
+        if (p == 6 || p == 17) {
+            if (!(r.fragment() && r.sport() == 0)) {
+                if (!b.port(s.src().toString(), s.sport(), r.sport())) out.add(prefix + "sport: captured " + r.sport() + ", simulated " + s.sport());
+                if (!b.port(s.dst().toString(), s.dport(), r.dport())) out.add(prefix + "dport: captured " + r.dport() + ", simulated " + s.dport());
+            }
+        }
+        if (p == 1) {
+            field(out, prefix + "icmp type/code", r.icmpType() + "/" + r.icmpCode(), s.icmpType() + "/" + s.icmpCode());
+        }
+        if (p == 6 && r.payloadLength() >= 0 && s.payloadLength() >= 0) {
+            field(out, prefix + "tcp flags", io.fnlab.sim.skb.SkBuff.flagString(r.tcpFlags()), io.fnlab.sim.skb.SkBuff.flagString(s.tcpFlags()));
+            String from = s.src() + ":" + s.sport(), to = s.dst() + ":" + s.dport();
+            if (!b.seq(from, s.seq(), r.seq()))
+                out.add(prefix + "seq: captured " + r.seq() + ", simulated " + s.seq() + " (expected " + b.realSeq(from, s.seq()) + ")");
+            if ((s.tcpFlags() & 0x10) != 0 && (r.tcpFlags() & 0x10) != 0 && !b.seq(to, s.ack() - 1, r.ack() - 1))
+                out.add(prefix + "ack: captured " + r.ack() + ", simulated " + s.ack());
+        }
+        if (!r.truncated() && r.payloadLength() >= 0 && s.payloadLength() >= 0)
+            field(out, prefix + "payload length", r.payloadLength(), s.payloadLength());
+        if (s.payloadLength() >= 0) field(out, prefix + "ttl", r.ttl(), s.ttl()); // a quoted header's TTL is as the error's sender saw it
+        field(out, prefix + "tos", r.tos(), s.tos());
+        field(out, prefix + "fragment", r.fragment(), s.fragment());
+        if (s.quoted() != null || r.quoted() != null) {
+            if (s.quoted() == null || r.quoted() == null) out.add(prefix + "quoted packet: captured " + r.quoted() + ", simulated " + s.quoted());
+            else out.addAll(diff(s.quoted(), r.quoted(), b, prefix + "quoted "));
+        }
+        if (s.inner() != null || r.inner() != null) {
+            if (s.inner() == null || r.inner() == null) out.add(prefix + "inner packet: captured " + r.inner() + ", simulated " + s.inner());
+            else out.addAll(diff(s.inner(), r.inner(), b, prefix + "inner "));
+        }
+        return out;
+    }
+
+    private static void field(List<String> out, String name, Object real, Object sim) {
+        if (!real.equals(sim)) out.add(name + ": captured " + real + ", simulated " + sim);
+    }
+
+    /** The verdict so far. */
+    public CompareReport report() {
+        List<String> notCaptured = sim.points().stream().filter(p -> !stats.containsKey(p)).toList();
+        return new CompareReport(sim.scenario().name(), List.copyOf(stats.values()), List.copyOf(differences), moreDifferences, notCaptured);
+    }
+}
