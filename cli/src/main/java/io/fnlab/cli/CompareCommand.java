@@ -42,6 +42,9 @@ public final class CompareCommand implements Callable<Integer> {
     @Option(names = "--format", description = "text or json (default ${DEFAULT-VALUE})", defaultValue = "text")
     String format;
 
+    @Option(names = "--strict", description = "compare every TCP segment, also pure ACKs and the ack of a FIN (endpoint timing)")
+    boolean strict;
+
     @Option(names = "--seed", description = "simulator seed (default ${DEFAULT-VALUE})", defaultValue = "1")
     long seed;
 
@@ -51,19 +54,20 @@ public final class CompareCommand implements Callable<Integer> {
         Scenario s = ScenarioReader.read(scenario);
         Map<String, Path> files = CapturePoints.resolve(captures, points);
         if (files.isEmpty()) throw new UserError("no captures given");
-        CompareReport r = compare(s, files, seed);
+        CompareReport r = compare(s, files, seed, strict);
         spec.commandLine().getOut().print(format.equals("json") ? r.json() : r.text());
+        spec.commandLine().getOut().flush();
         return r.agrees() ? ExitCodes.OK : ExitCodes.FINDINGS;
     }
 
-    static CompareReport compare(Scenario s, Map<String, Path> files, long seed) {
+    static CompareReport compare(Scenario s, Map<String, Path> files, long seed, boolean strict) {
         SimCapture sim = SimCapture.run(s, seed);
         for (String h : files.keySet()) {
             if (!sim.points().contains(h))
                 throw new UserError("capture " + files.get(h) + " is for host '" + h + "', which scenario " + s.name()
                         + " does not have (hosts: " + String.join(", ", sim.points()) + ")");
         }
-        Comparison c = new Comparison(sim);
+        Comparison c = new Comparison(sim, strict);
         files.forEach(c::compare);
         return c.report();
     }

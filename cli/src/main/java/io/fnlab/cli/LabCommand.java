@@ -54,6 +54,9 @@ public final class LabCommand implements Runnable {
         @Option(names = "--format", description = "text or json (default ${DEFAULT-VALUE})", defaultValue = "text")
         String format;
 
+        @Option(names = "--strict", description = "compare every TCP segment, also pure ACKs and the ack of a FIN")
+        boolean strict;
+
         @Option(names = "--seed", description = "simulator seed (default ${DEFAULT-VALUE})", defaultValue = "1")
         long seed;
 
@@ -79,7 +82,7 @@ public final class LabCommand implements Runnable {
             }
             Path dir = out != null ? out : Files.createTempDirectory("fnlab-lab-");
             var err = spec.commandLine().getErr();
-            LabRun.Result r = keep ? LabRun.runKept(s, scenario, dir, seed, err::println) : LabRun.run(s, scenario, b, dir, seed, err::println);
+            LabRun.Result r = keep ? LabRun.runKept(s, scenario, dir, seed, strict, err::println) : LabRun.run(s, scenario, b, dir, seed, strict, err::println);
             var o = spec.commandLine().getOut();
             if (format.equals("json")) {
                 o.print(r.report().json());
@@ -93,6 +96,7 @@ public final class LabCommand implements Runnable {
                 o.println("remove it with: for n in " + String.join(" ", r.kept().values()) + " " + r.keptExtra()
                         + "; do ip netns pids $n | xargs -r kill; ip netns del $n; done");
             }
+            o.flush();
             return r.report().agrees() ? ExitCodes.OK : ExitCodes.FINDINGS;
         }
     }

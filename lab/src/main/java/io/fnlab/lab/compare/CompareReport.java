@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Map;
 
 /** The verdict of a comparison: per-point counts and every difference (up to the cap), as text or JSON. */
-public record CompareReport(String scenario, List<Comparison.PointStats> points, List<Difference> differences,
+public record CompareReport(String scenario, boolean strict, List<Comparison.PointStats> points, List<Difference> differences,
                             long moreDifferences, List<String> notCaptured) {
 
     public boolean agrees() {
@@ -19,10 +19,11 @@ public record CompareReport(String scenario, List<Comparison.PointStats> points,
 
     public String text() {
         StringBuilder b = new StringBuilder();
-        b.append("scenario ").append(scenario).append('\n');
+        b.append("scenario ").append(scenario).append(strict ? " (strict: every TCP segment)" : " (path mode: ACK timing and close order are the endpoints')").append('\n');
         for (Comparison.PointStats p : points) {
             b.append("  ").append(p.point()).append(" (").append(p.file()).append("): ").append(p.captured()).append(" captured, ")
                     .append(p.simulated()).append(" simulated, ").append(p.agreed()).append(" agree");
+            if (p.endpointOnly() > 0) b.append(", ").append(p.endpointOnly()).append(" pure ACKs on simulated paths (endpoint timing, not compared)");
             if (p.skipped() > 0) b.append(", ").append(p.skipped()).append(" non-IPv4 frames skipped");
             b.append('\n');
         }
@@ -38,6 +39,7 @@ public record CompareReport(String scenario, List<Comparison.PointStats> points,
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("scenario", scenario);
         m.put("agrees", agrees());
+        m.put("mode", strict ? "strict" : "path");
         List<Object> ps = new ArrayList<>();
         for (Comparison.PointStats p : points) {
             Map<String, Object> o = new LinkedHashMap<>();
@@ -47,6 +49,7 @@ public record CompareReport(String scenario, List<Comparison.PointStats> points,
             o.put("simulated", p.simulated());
             o.put("agreed", p.agreed());
             o.put("skipped", p.skipped());
+            o.put("pureAcksNotCompared", p.endpointOnly());
             ps.add(o);
         }
         m.put("points", ps);

@@ -82,7 +82,7 @@ public final class LabRun {
     }
 
     /** Runs the scenario on a real kernel, writes the captures and the manifest into out, and compares. */
-    public static Result run(Scenario s, Path scenarioFile, Backend requested, Path out, long seed, Consumer<String> log) {
+    public static Result run(Scenario s, Path scenarioFile, Backend requested, Path out, long seed, boolean strict, Consumer<String> log) {
         Backend backend = choose(s, requested);
         try {
             Files.createDirectories(out);
@@ -97,7 +97,7 @@ public final class LabRun {
                 log.accept("running " + plan.name() + " in a VM");
                 r = new VmBackend(VmImage.ensure()).runPlans(List.of(plan), Duration.ofMinutes(5)).get(plan.name());
             }
-            return finish(s, scenarioFile, backend, out, seed, r, Map.of(), "");
+            return finish(s, scenarioFile, backend, out, seed, strict, r, Map.of(), "");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -107,7 +107,7 @@ public final class LabRun {
      * As {@link #run} on the netns backend, but the namespaces stay up (no cleanup trap; the probe
      * servers and tcpdump keep running) so the user can enter them; the result names them.
      */
-    public static Result runKept(Scenario s, Path scenarioFile, Path out, long seed, Consumer<String> log) {
+    public static Result runKept(Scenario s, Path scenarioFile, Path out, long seed, boolean strict, Consumer<String> log) {
         try {
             Files.createDirectories(out);
             LabPlan plan = plan(s, out.resolve("export"));
@@ -125,13 +125,13 @@ public final class LabRun {
             LabResult r = new LabResult(plan.name(), er.exitCode(), er.output(), files);
             Map<String, String> kept = new LinkedHashMap<>();
             for (LabPlan.LabHost h : plan.hosts()) kept.put(h.name(), LabScript.ns(prefix, h.name()));
-            return finish(s, scenarioFile, Backend.NETNS, out, seed, r, kept, prefix + "-l2");
+            return finish(s, scenarioFile, Backend.NETNS, out, seed, strict, r, kept, prefix + "-l2");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    private static Result finish(Scenario s, Path scenarioFile, Backend backend, Path out, long seed, LabResult r,
+    private static Result finish(Scenario s, Path scenarioFile, Backend backend, Path out, long seed, boolean strict, LabResult r,
                                  Map<String, String> kept, String keptExtra) throws IOException {
         Map<String, Path> captures = new LinkedHashMap<>();
         for (var f : r.outputs().entrySet()) {
@@ -143,7 +143,7 @@ public final class LabRun {
         String kernel = r.text("uname.txt").strip();
         writeManifest(out, s, scenarioFile, backend, kernel, captures);
         SimCapture sim = SimCapture.run(s, seed);
-        Comparison c = new Comparison(sim);
+        Comparison c = new Comparison(sim, strict);
         for (var e : captures.entrySet()) c.compare(e.getKey(), e.getValue());
         return new Result(backend, out, captures, kernel, r, c.report(), kept, keptExtra);
     }
