@@ -21,8 +21,16 @@ final class Bindings {
     private Map<String, Integer> newPorts = new HashMap<>();
     private Map<String, Long> newSeq = new HashMap<>();
 
-    Bindings(Set<Integer> fixedPorts) {
+    private final Set<String> synSenders;
+
+    /**
+     * @param synSenders simulated endpoints that send a SYN in this connection at this point: their
+     *     ISN binds only on the SYN, so a packet of another connection on the same ports (a reused
+     *     port) cannot claim the binding first
+     */
+    Bindings(Set<Integer> fixedPorts, Set<String> synSenders) {
         this.fixedPorts = fixedPorts;
+        this.synSenders = synSenders;
     }
 
     /** Starts a trial: forget uncommitted bindings. */
@@ -57,10 +65,11 @@ final class Bindings {
     }
 
     /** Whether a sequence number matches: the same distance from the sender's ISN as simulated. */
-    boolean seq(String endpoint, long sim, long real) {
+    boolean seq(String endpoint, long sim, long real, boolean syn) {
         long off = (real - sim) & 0xffffffffL;
         Long b = seqOffsets.containsKey(endpoint) ? seqOffsets.get(endpoint) : newSeq.get(endpoint);
         if (b != null) return b == off;
+        if (!syn && synSenders.contains(endpoint)) return false;
         newSeq.put(endpoint, off);
         return true;
     }

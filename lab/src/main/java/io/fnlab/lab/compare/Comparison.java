@@ -93,7 +93,7 @@ public final class Comparison {
                 if (used[i]) continue;
                 SimPacket s = exp.get(i);
                 if (r.direction() != Direction.UNKNOWN && s.direction() != r.direction()) continue;
-                Bindings b = bindings.computeIfAbsent(String.valueOf(s.flow()), k -> new Bindings(fixedPorts)).trial();
+                Bindings b = bindings.computeIfAbsent(String.valueOf(s.flow()), k -> new Bindings(fixedPorts, synSenders(exp, k))).trial();
                 List<String> f = diff(s.packet(), r, b, "", strict);
                 if (f.isEmpty()) {
                     b.commit();
@@ -126,6 +126,16 @@ public final class Comparison {
         }
         long skipped = captured instanceof CaptureStream cs ? cs.stats().skippedCount() : 0;
         stats.put(point, new PointStats(point, file, n, exp.size(), agreed, skipped, endpointOnly));
+    }
+
+    /** Endpoints (ip:port) that send a SYN in the simulated connection {@code flow} at this point. */
+    private static Set<String> synSenders(List<SimPacket> exp, String flow) {
+        Set<String> out = new HashSet<>();
+        for (SimPacket s : exp) {
+            CapturedPacket p = s.packet();
+            if (String.valueOf(s.flow()).equals(flow) && p.protocol() == 6 && (p.tcpFlags() & 0x02) != 0) out.add(p.src() + ":" + p.sport());
+        }
+        return out;
     }
 
     /** A TCP segment with ACK alone (PSH allowed) and no data: the endpoint's timing, not the path's. */
@@ -176,10 +186,11 @@ public final class Comparison {
         if (p == 6 && r.payloadLength() >= 0 && s.payloadLength() >= 0) {
             field(out, prefix + "tcp flags", io.fnlab.sim.skb.SkBuff.flagString(r.tcpFlags()), io.fnlab.sim.skb.SkBuff.flagString(s.tcpFlags()));
             String from = s.src() + ":" + s.sport(), to = s.dst() + ":" + s.dport();
-            if (!b.seq(from, s.seq(), r.seq()))
+            boolean syn = (s.tcpFlags() & 0x02) != 0;
+            if (!b.seq(from, s.seq(), r.seq(), syn))
                 out.add(prefix + "seq: captured " + r.seq() + ", simulated " + s.seq() + " (expected " + b.realSeq(from, s.seq()) + ")");
             boolean fin = (s.tcpFlags() & 0x01) != 0;
-            if ((s.tcpFlags() & 0x10) != 0 && (r.tcpFlags() & 0x10) != 0 && (strict || !fin) && !b.seq(to, s.ack() - 1, r.ack() - 1))
+            if ((s.tcpFlags() & 0x10) != 0 && (r.tcpFlags() & 0x10) != 0 && (strict || !fin) && !b.seq(to, s.ack() - 1, r.ack() - 1, false))
                 out.add(prefix + "ack: captured " + r.ack() + ", simulated " + s.ack());
         }
         if (!r.truncated() && r.payloadLength() >= 0 && s.payloadLength() >= 0)

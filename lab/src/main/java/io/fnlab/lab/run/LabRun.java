@@ -75,9 +75,12 @@ public final class LabRun {
             if (exportDir != null) ExportWriter.write(e, exportDir);
             setups.put(h.name(), setupScript(e));
         }
-        LabPlan base = LabPlan.fromScenario(s, setups, 2000);
+        // the simulated client waits Network.CLIENT_TIMEOUT (SYN retransmitted at 1, 3 and 7 s): the probe waits as long
+        LabPlan base = LabPlan.fromScenario(s, setups, (int) io.fnlab.sim.net.Network.CLIENT_TIMEOUT);
         List<LabPlan.LabStep> steps = new ArrayList<>(base.steps());
-        steps.add(new LabPlan.LabStep.Run(s.hosts().get(0).name(), "uname -r", "uname.txt"));
+        // let the last FIN/ACK exchange reach every capture before the cleanup stops tcpdump (a
+        // loaded VM needs more than the script's own 0.3 s: rs1 of conn-reuse-mode lost its last four)
+        steps.add(new LabPlan.LabStep.Run(s.hosts().get(0).name(), "sleep 1.5; uname -r", "uname.txt"));
         return new LabPlan(base.name(), base.hosts(), base.servers(), steps, true);
     }
 

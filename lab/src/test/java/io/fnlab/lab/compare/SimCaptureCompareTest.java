@@ -62,7 +62,7 @@ class SimCaptureCompareTest {
         assertTrue(ps.stream().allMatch(p -> p.ifIndex() > 0));
         // each simulated packet is tied to the step that predicted it
         for (SimPacket p : sim.at("master02"))
-            assertInstanceOf(p.direction() == Direction.OUT ? Step.Transmitted.class : Step.Received.class, p.step(), p.toString());
+            assertTrue(p.direction() == Direction.OUT ? p.step() instanceof Step.Transmitted : p.step() instanceof Step.Received, p.toString());
     }
 
     @Test
@@ -114,15 +114,19 @@ class SimCaptureCompareTest {
         assertTrue(r2.differences().get(0).fields().stream().anyMatch(f -> f.startsWith("dport: captured 8001")), r2.text());
     }
 
+    /** The final ACK of the close is the endpoint's timing: path mode lets it go, strict mode reports it missing. */
     @Test
-    void aMissingPacketIsReported(@TempDir Path tmp) throws Exception {
+    void aMissingPureAckCountsOnlyInStrictMode(@TempDir Path tmp) throws Exception {
         Scenario s = ScenarioReader.read(MASQ);
         SimCapture.run(s, 1).writePcaps(tmp);
         Path f = tmp.resolve("rs2.pcap");
         byte[] b = Files.readAllBytes(f);
         // drop the last record (16-byte header + 20 SLL2 + 40 IP/TCP of the final ACK)
         Files.write(f, java.util.Arrays.copyOf(b, b.length - 76));
-        CompareReport r = compareDir(s, tmp);
+        assertTrue(compareDir(s, tmp).agrees());
+        Comparison c = new Comparison(SimCapture.run(s, 1), true);
+        CapturePoints.resolve(List.of(tmp), Map.of()).forEach(c::compare);
+        CompareReport r = c.report();
         assertEquals(1, r.differences().size(), r.text());
         assertEquals(Difference.Kind.MISSING, r.differences().get(0).kind());
         assertNotNull(r.differences().get(0).simulated().step());
