@@ -84,6 +84,7 @@ public final class LabCommand implements Runnable {
             var err = spec.commandLine().getErr();
             LabRun.Result r = keep ? LabRun.runKept(s, scenario, dir, seed, strict, err::println) : LabRun.run(s, scenario, b, dir, seed, strict, err::println);
             var o = spec.commandLine().getOut();
+            r.warnings().forEach(w -> err.println("fnlab: warning: " + w));
             if (format.equals("json")) {
                 o.print(r.report().json());
             } else {

@@ -19,11 +19,12 @@ public record CompareReport(String scenario, boolean strict, List<Comparison.Poi
 
     public String text() {
         StringBuilder b = new StringBuilder();
-        b.append("scenario ").append(scenario).append(strict ? " (strict: every TCP segment)" : " (path mode: ACK timing and close order are the endpoints')").append('\n');
+        b.append("scenario ").append(scenario).append(strict ? " (strict: every TCP segment)" : " (path mode: ACK timing, retransmissions and close order are the endpoints')").append('\n');
         for (Comparison.PointStats p : points) {
             b.append("  ").append(p.point()).append(" (").append(p.file()).append("): ").append(p.captured()).append(" captured, ")
                     .append(p.simulated()).append(" simulated, ").append(p.agreed()).append(" agree");
-            if (p.endpointOnly() > 0) b.append(", ").append(p.endpointOnly()).append(" pure ACKs on simulated paths (endpoint timing, not compared)");
+            if (p.endpointOnly() > 0) b.append(", ").append(p.endpointOnly()).append(" pure ACKs or retransmissions on simulated paths (endpoint timing)");
+            if (p.notModelled() > 0) b.append(", ").append(p.notModelled()).append(" IGMP packets (not modelled by fnlab, not compared)");
             if (p.skipped() > 0) b.append(", ").append(p.skipped()).append(" non-IPv4 frames skipped");
             b.append('\n');
         }
@@ -49,7 +50,8 @@ public record CompareReport(String scenario, boolean strict, List<Comparison.Poi
             o.put("simulated", p.simulated());
             o.put("agreed", p.agreed());
             o.put("skipped", p.skipped());
-            o.put("pureAcksNotCompared", p.endpointOnly());
+            o.put("endpointTimingOnly", p.endpointOnly());
+            o.put("notModelled", p.notModelled());
             ps.add(o);
         }
         m.put("points", ps);

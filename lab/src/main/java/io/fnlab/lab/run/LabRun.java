@@ -41,7 +41,16 @@ public final class LabRun {
 
     /** What a run produced: where, with which backend, the captures and the comparison. */
     public record Result(Backend backend, Path out, Map<String, Path> captures, String kernel, LabResult lab, CompareReport report,
-                         Map<String, String> kept, String keptExtra) {}
+                         Map<String, String> kept, String keptExtra, Map<String, Long> droppedByKernel) {
+
+        /** Hosts whose tcpdump reported packets dropped by the kernel: differences there may be the capture's, not the path's. */
+        public List<String> warnings() {
+            List<String> w = new ArrayList<>();
+            droppedByKernel.forEach((h, n) -> { if (n > 0) w.add("the capture on " + h + " lost " + n
+                    + " packet(s) (tcpdump: dropped by kernel); a MISSING there may be the capture's, run again"); });
+            return w;
+        }
+    }
 
     private LabRun() {}
 
@@ -121,6 +130,13 @@ public final class LabRun {
             Files.writeString(sh, script);
             log.accept("running " + plan.name() + " in network namespaces " + prefix + "-*, kept afterwards");
             Exec.Result er = Exec.run(Duration.ofMinutes(3), out, "sh", sh.toAbsolutePath().toString());
+            // the namespaces and probe servers stay; the captures end here (SIGTERM: tcpdump writes what it holds)
+            StringBuilder stop = new StringBuilder();
+            for (LabPlan.LabHost h : plan.hosts())
+                stop.append("for p in $(ip netns pids ").append(LabScript.ns(prefix, h.name()))
+                        .append("); do [ \"$(cat /proc/$p/comm)\" = tcpdump ] && kill -TERM $p; done; ");
+            stop.append("sleep 0.5");
+            Exec.run(Duration.ofSeconds(20), out, "sh", "-c", stop.toString());
             Map<String, byte[]> files = new LinkedHashMap<>();
             try (var st = Files.list(out)) {
                 for (Path f : st.toList()) if (Files.isRegularFile(f)) files.put(f.getFileName().toString(), Files.readAllBytes(f));
@@ -144,11 +160,16 @@ public final class LabRun {
         }
         Files.writeString(out.resolve("lab.log"), r.log());
         String kernel = r.text("uname.txt").strip();
+        Map<String, Long> drops = new LinkedHashMap<>();
+        for (String h : captures.keySet()) {
+            var m = java.util.regex.Pattern.compile("(\\d+) packets? dropped by kernel").matcher(r.text(h + ".tcpdump.log"));
+            drops.put(h, m.find() ? Long.parseLong(m.group(1)) : 0L);
+        }
         writeManifest(out, s, scenarioFile, backend, kernel, captures);
         SimCapture sim = SimCapture.run(s, seed);
         Comparison c = new Comparison(sim, strict);
         for (var e : captures.entrySet()) c.compare(e.getKey(), e.getValue());
-        return new Result(backend, out, captures, kernel, r, c.report(), kept, keptExtra);
+        return new Result(backend, out, captures, kernel, r, c.report(), kept, keptExtra, drops);
     }
 
     /** manifest.json: scenario file, backend, kernel (uname -r inside), capture points, date. */
