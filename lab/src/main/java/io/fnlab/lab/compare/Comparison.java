@@ -218,7 +218,10 @@ public final class Comparison {
             if ((s.tcpFlags() & 0x10) != 0 && (r.tcpFlags() & 0x10) != 0 && (strict || !fin) && !b.seq(to, s.ack() - 1, r.ack() - 1, false))
                 out.add(prefix + "ack: captured " + r.ack() + ", simulated " + s.ack());
         }
-        if (!r.truncated() && r.payloadLength() >= 0 && s.payloadLength() >= 0)
+        // an ICMP error quotes as much of the offending packet as fits in 576 bytes (icmp_send), so
+        // its length follows the TCP options of the quoted SYN, which fnlab does not model
+        boolean icmpError = p == 1 && CapturedPacket.isIcmpError(s.icmpType());
+        if (!r.truncated() && !icmpError && r.payloadLength() >= 0 && s.payloadLength() >= 0)
             field(out, prefix + "payload length", r.payloadLength(), s.payloadLength());
         if (s.payloadLength() >= 0) field(out, prefix + "ttl", r.ttl(), s.ttl()); // a quoted header's TTL is as the error's sender saw it
         field(out, prefix + "tos", r.tos(), s.tos());

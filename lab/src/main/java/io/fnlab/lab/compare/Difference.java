@@ -21,6 +21,11 @@ public record Difference(Kind kind, String point, Direction direction, CapturedP
         fields = List.copyOf(fields);
     }
 
+    /** The first line of {@link #text()}: kind, point, direction and fields (what a list of known differences holds). */
+    public String headline() {
+        return kind + " at " + point + " " + direction + (fields.isEmpty() ? "" : ": " + String.join("; ", fields));
+    }
+
     /** A few lines for a terminal. */
     public String text() {
         StringBuilder b = new StringBuilder();

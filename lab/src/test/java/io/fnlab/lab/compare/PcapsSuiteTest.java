@@ -51,14 +51,22 @@ class PcapsSuiteTest {
     }
 
     @TestFactory
-    Stream<DynamicTest> everyCapturedScenarioAgreesWithTheSimulator() throws Exception {
+    Stream<DynamicTest> everyCapturedScenarioAgreesWithTheSimulatorButForItsKnownDifferences() throws Exception {
         List<Path> dirs = suite();
         Assumptions.assumeFalse(dirs.isEmpty(), "no pcaps/*/manifest.json");
         return dirs.stream().map(d -> DynamicTest.dynamicTest(d.getFileName().toString(), () -> {
             CompareReport r = replay(scenarioOf(d), d);
             assertTrue(r.notCaptured().isEmpty(), "hosts without a capture: " + r.notCaptured());
             assertTrue(r.points().stream().mapToLong(Comparison.PointStats::agreed).sum() > 0, "nothing compared");
-            assertTrue(r.agrees(), r.text());
+            // what the real kernel did and fnlab does not (yet) model is listed in the manifest, reviewed:
+            // a fix shows up as a known difference gone, a regression as a new one
+            List<String> known = new java.util.ArrayList<>();
+            JsonNode k = new ObjectMapper().readTree(d.resolve("manifest.json").toFile()).get("knownDifferences");
+            if (k != null) k.forEach(x -> known.add(x.asText()));
+            List<String> actual = new java.util.ArrayList<>(r.differences().stream().map(Difference::headline).toList());
+            java.util.Collections.sort(known);
+            java.util.Collections.sort(actual);
+            assertEquals(known, actual, r.text());
         }));
     }
 
