@@ -135,6 +135,12 @@ public final class Comparison {
         stats.put(point, new PointStats(point, file, n, exp.size(), agreed, skipped, endpointOnly, notModelled));
     }
 
+    private static boolean sameTuple(CapturedPacket p, CapturedPacket r, Bindings b) {
+        if (p.protocol() != r.protocol() || !p.src().equals(r.src()) || !p.dst().equals(r.dst())) return false;
+        if (p.protocol() == 4) return p.inner() != null && r.inner() != null && sameTuple(p.inner(), r.inner(), b);
+        return p.protocol() == 6 && b.port(p.src().toString(), p.sport(), r.sport()) && b.port(p.dst().toString(), p.dport(), r.dport());
+    }
+
     /**
      * Whether r equals a simulated packet already aligned (bindings held): a retransmission whose
      * timer the endpoint decides (tcp_retransmit_timer, the SYN-ACK's inet_rtx_syn_ack), on a path
@@ -165,6 +171,7 @@ public final class Comparison {
 
     /** A TCP segment with ACK alone (PSH allowed) and no data: the endpoint's timing, not the path's. */
     static boolean pureAck(CapturedPacket p) {
+        if (p.protocol() == 4 && p.inner() != null) return pureAck(p.inner()); // IPVS tunnel mode carries the client's ACKs
         return p.protocol() == 6 && (p.tcpFlags() & 0x17) == 0x10 && p.payloadLength() == 0;
     }
 
@@ -172,12 +179,9 @@ public final class Comparison {
     private boolean sameTuple(List<SimPacket> exp, CapturedPacket r, Map<String, Bindings> bindings) {
         for (SimPacket s : exp) {
             if (r.direction() != Direction.UNKNOWN && s.direction() != r.direction()) continue;
-            CapturedPacket p = s.packet();
-            if (p.protocol() != 6 || !p.src().equals(r.src()) || !p.dst().equals(r.dst())) continue;
             Bindings b = bindings.get(String.valueOf(s.flow()));
             if (b == null) continue;
-            b.trial();
-            boolean ok = b.port(p.src().toString(), p.sport(), r.sport()) && b.port(p.dst().toString(), p.dport(), r.dport());
+            boolean ok = sameTuple(s.packet(), r, b.trial());
             b.trial();
             if (ok) return true;
         }
@@ -221,7 +225,9 @@ public final class Comparison {
         // an ICMP error quotes as much of the offending packet as fits in 576 bytes (icmp_send), so
         // its length follows the TCP options of the quoted SYN, which fnlab does not model
         boolean icmpError = p == 1 && CapturedPacket.isIcmpError(s.icmpType());
-        if (!r.truncated() && !icmpError && r.payloadLength() >= 0 && s.payloadLength() >= 0)
+        // an IPIP packet's length is its inner packet's, compared below field by field (TCP options aside)
+        boolean tunnel = p == 4 && s.inner() != null && r.inner() != null;
+        if (!r.truncated() && !icmpError && !tunnel && r.payloadLength() >= 0 && s.payloadLength() >= 0)
             field(out, prefix + "payload length", r.payloadLength(), s.payloadLength());
         if (s.payloadLength() >= 0) field(out, prefix + "ttl", r.ttl(), s.ttl()); // a quoted header's TTL is as the error's sender saw it
         field(out, prefix + "tos", r.tos(), s.tos());
