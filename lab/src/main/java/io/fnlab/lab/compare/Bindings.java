@@ -18,6 +18,8 @@ final class Bindings {
     private final Map<String, Integer> ports = new HashMap<>();
     private final Map<String, String> realPorts = new HashMap<>();
     private final Map<String, Long> seqOffsets = new HashMap<>();
+    private final Map<String, Long> synIsn = new HashMap<>();
+    private Map<String, Long> newIsn = new HashMap<>();
     private Map<String, Integer> newPorts = new HashMap<>();
     private Map<String, Long> newSeq = new HashMap<>();
 
@@ -37,6 +39,7 @@ final class Bindings {
     Bindings trial() {
         newPorts = new HashMap<>();
         newSeq = new HashMap<>();
+        newIsn = new HashMap<>();
         return this;
     }
 
@@ -46,8 +49,10 @@ final class Bindings {
             realPorts.put(k.substring(0, k.lastIndexOf(':') + 1) + v, k);
         });
         newSeq.forEach(seqOffsets::put);
+        newIsn.forEach(synIsn::put);
         newPorts = new HashMap<>();
         newSeq = new HashMap<>();
+        newIsn = new HashMap<>();
     }
 
     /** Whether the simulated port of address {@code ip} corresponds to the captured one, binding it if new. */
@@ -67,7 +72,12 @@ final class Bindings {
     /** Whether a sequence number matches: the same distance from the sender's ISN as simulated. */
     boolean seq(String endpoint, long sim, long real, boolean syn) {
         long off = (real - sim) & 0xffffffffL;
-        Long b = seqOffsets.containsKey(endpoint) ? seqOffsets.get(endpoint) : newSeq.get(endpoint);
+        Long b = newSeq.containsKey(endpoint) ? newSeq.get(endpoint) : seqOffsets.get(endpoint);
+        // a SYN with a new simulated ISN is a new connection on the same ports (after a RST, or
+        // a reused port): the kernel picks a new ISN too, so it binds afresh
+        Long isn = synIsn.containsKey(endpoint) ? synIsn.get(endpoint) : newIsn.get(endpoint);
+        if (syn && isn != null && isn != sim) b = null;
+        if (syn) newIsn.put(endpoint, sim);
         if (b != null) return b == off;
         if (!syn && synSenders.contains(endpoint)) return false;
         newSeq.put(endpoint, off);
