@@ -7,7 +7,6 @@ import io.fnlab.model.scenario.Scenario;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -100,9 +99,5 @@ public final class LabCommand implements Runnable {
             o.flush();
             return r.report().agrees() ? ExitCodes.OK : ExitCodes.FINDINGS;
         }
-    }
-
-    static CommandLine unused() {
-        return null;
     }
 }

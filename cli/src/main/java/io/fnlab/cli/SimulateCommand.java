@@ -1,7 +1,6 @@
 package io.fnlab.cli;
 
 import io.fnlab.lab.compare.SimCapture;
-import io.fnlab.lab.compare.SimPacket;
 import io.fnlab.model.format.scenario.ScenarioReader;
 import io.fnlab.model.scenario.Scenario;
 import io.fnlab.sim.net.FlowResult;
@@ -47,9 +46,5 @@ public final class SimulateCommand implements Callable<Integer> {
             }
         }
         return ExitCodes.OK;
-    }
-
-    static long count(java.util.List<SimPacket> l) {
-        return l.size();
     }
 }
