@@ -30,6 +30,11 @@ public final class Flows {
      * leave in the scenario, and returns the first connection of that flow.
      */
     public static FlowResult runScenarioFlow(Scenario s, String id) {
+        return runScenarioFlow(s, id, SEED);
+    }
+
+    /** As {@link #runScenarioFlow(Scenario, String)} with the seed of the run-time random choices. */
+    public static FlowResult runScenarioFlow(Scenario s, String id, long seed) {
         List<Traffic.Flow> all = flows(s);
         if (all.isEmpty()) throw new IllegalArgumentException("scenario " + s.name() + " has no traffic");
         List<Traffic.Flow> run = new ArrayList<>();
@@ -45,7 +50,7 @@ public final class Flows {
             List<String> ids = all.stream().map(Traffic.Flow::id).toList();
             throw new IllegalArgumentException("scenario " + s.name() + " has no flow '" + id + "' (it has " + ids + ")");
         }
-        List<FlowResult> results = Network.of(s, SEED).run(run);
+        List<FlowResult> results = Network.of(s, seed).run(run);
         for (FlowResult r : results) if (r.flow().equals(target.id())) return r;
         throw new IllegalStateException("flow " + target.id() + " produced no connection");
     }
@@ -58,9 +63,14 @@ public final class Flows {
 
     /** Runs one ad-hoc flow on a fresh network of the scenario. */
     public static FlowResult run(Scenario s, Traffic.Flow f) {
+        return run(s, f, SEED);
+    }
+
+    /** As {@link #run(Scenario, Traffic.Flow)} with the seed of the run-time random choices. */
+    public static FlowResult run(Scenario s, Traffic.Flow f, long seed) {
         if (s.host(f.from()).isEmpty())
             throw new IllegalArgumentException("scenario " + s.name() + " has no host '" + f.from() + "' (it has "
                     + s.hosts().stream().map(h -> h.name()).toList() + ")");
-        return Network.of(s, SEED).run(List.of(f)).get(0);
+        return Network.of(s, seed).run(List.of(f)).get(0);
     }
 }
