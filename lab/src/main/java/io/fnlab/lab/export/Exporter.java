@@ -3,12 +3,10 @@ package io.fnlab.lab.export;
 import io.fnlab.model.format.ipset.IpsetSave;
 import io.fnlab.model.format.iptables.RuleSyntax;
 import io.fnlab.model.format.ipvsadm.IpvsadmSave;
-import io.fnlab.model.format.shell.ShellWords;
 import io.fnlab.model.ipvs.VirtualService;
 import io.fnlab.model.netfilter.Chain;
 import io.fnlab.model.netfilter.Rule;
 import io.fnlab.model.netfilter.Table;
-import io.fnlab.model.parse.SourceRef;
 import io.fnlab.model.route.Address;
 import io.fnlab.model.route.Route;
 import io.fnlab.model.scenario.Host;
@@ -155,7 +153,7 @@ public final class Exporter {
                     sh.cmd(List.of("iptables", "-w", "-t", t.name().label(), "-P", c.name(), c.policy().name()));
                     for (Rule r : c.rules()) {
                         List<String> w = new ArrayList<>(List.of("ensure_iptables_rule", t.name().label(), c.name()));
-                        w.addAll(ShellWords.split(RuleSyntax.format(r), SourceRef.UNKNOWN));
+                        w.addAll(RuleSyntax.argv(r));
                         sh.cmd(w);
                     }
                 }

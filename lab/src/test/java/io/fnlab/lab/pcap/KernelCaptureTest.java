@@ -57,6 +57,9 @@ class KernelCaptureTest {
             }
             assertTrue(connected, "busybox nc never listened on 8080");
             sh("ip", "netns", "exec", a, "bash", "-c", "exec 3<>/dev/tcp/10.77.0.2/8080; echo hello >&3; exec 3>&-");
+            // nc sends its FIN when it exits: wait for that before the last packets, so that on a
+            // loaded machine both FINs are in the capture before the port unreachable ends it
+            server.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
             sh("ip", "netns", "exec", a, "busybox", "ping", "-c", "2", "10.77.0.2");
             sh("ip", "netns", "exec", a, "bash", "-c", "echo x > /dev/udp/10.77.0.2/9999");
             // stop the captures only once each tcpdump file holds the port unreachable (the last packet)

@@ -47,8 +47,12 @@ public final class CommandErrorsCheck implements Check {
                             + "so the rule was not added";
                     fix = "check the chain name against `iptables -t <table> -S`" + nearestFromSource(h, d);
                 }
-                out.add(new Finding(id(), Severity.ERROR, h.name(), d.tool() + ": " + d.message(), cause,
-                        List.of(new Evidence.Config(h.name(), d.tool() + ": " + d.message(), d.where())), fix));
+                Finding f = new Finding(id(), Severity.ERROR, h.name(), d.tool() + ": " + d.message(), cause,
+                        List.of(new Evidence.Config(h.name(), d.command() != null ? d.command() : d.tool() + ": " + d.message(),
+                                d.where())), fix);
+                String missing = m.find(0) ? m.group(1) : chainOfCommand(d);
+                if (missing != null && "iptables".equals(d.tool())) f = f.classified("missing-chain", missing);
+                out.add(f);
             }
         }
         return out;
@@ -80,6 +84,22 @@ public final class CommandErrorsCheck implements Check {
             if (!n.isEmpty()) return "; '" + w + "' is not a chain" + n;
         }
         return "";
+    }
+
+    /** The chain a failed iptables command names (-A/-I/-D/-R/-F/-P/-N/-X/-E CHAIN), or null. */
+    static String chainOfCommand(Diagnostic d) {
+        if (d.command() == null || !d.message().contains("No chain/target/match")) return null;
+        String[] w = d.command().trim().split("\\s+");
+        for (int i = 0; i + 1 < w.length; i++) {
+            switch (w[i]) {
+                case "-A", "--append", "-I", "--insert", "-D", "--delete", "-R", "--replace", "-F", "--flush", "-Z",
+                        "-P", "--policy", "-X", "--delete-chain", "-E", "--rename-chain" -> {
+                    return w[i + 1];
+                }
+                default -> { }
+            }
+        }
+        return null;
     }
 
     private static boolean chainExists(Host h, String name) {

@@ -115,7 +115,9 @@ public final class IpvsModeCheck implements Check {
 
     private void natRouteBack(List<Finding> out, Scenario s, Host d, VirtualService v, Host r, String what, Evidence ev) {
         Set<Ipv4> directorAddrs = d.config().addresses().stream().map(a -> a.prefix().address()).collect(Collectors.toSet());
+        Set<Ipv4> rsAddrs = r.config().addresses().stream().map(a -> a.prefix().address()).collect(Collectors.toSet());
         for (Ipv4 client : clientsOf(s, v)) {
+            if (rsAddrs.contains(client)) continue; // hairpin: the client is the real server itself
             Optional<Ipv4> gw = nextHop(r, client);
             String path = gw.map(g -> "via " + g).orElse("directly (on-link)");
             if (gw.isPresent() && directorAddrs.contains(gw.get())) continue;
@@ -126,7 +128,8 @@ public final class IpvsModeCheck implements Check {
                             + "client gets a SYN-ACK from " + r.name() + "'s address and answers it with RST",
                     List.of(ev), "route the clients via the director on " + r.name() + ", or add SNAT on the director "
                             + "(iptables -t nat -A POSTROUTING -m ipvs --vaddr " + v.key().address() + " --vport "
-                            + v.key().port() + " -j MASQUERADE and net.ipv4.vs.conntrack=1)"));
+                            + v.key().port() + " -j MASQUERADE and net.ipv4.vs.conntrack=1)")
+                    .classified("reply-bypasses-director", client.toString()));
         }
     }
 

@@ -44,7 +44,8 @@ public final class IpvsSnatCheck implements Check {
                                     + "nf_nat_inet_fn returns ACCEPT for a packet without a conntrack entry, so no nat "
                                     + "POSTROUTING rule runs for it: the real server sees the client's address and answers it "
                                     + "directly, and the client resets that answer",
-                            List.of(rule), "sysctl -w net.ipv4.vs.conntrack=1 (kube-proxy sets it)"));
+                            List.of(rule), "sysctl -w net.ipv4.vs.conntrack=1 (kube-proxy sets it)")
+                            .classified("sysctl", "net.ipv4.vs.conntrack=0"));
                 }
             }
             if (!SysctlDefaults.ipForward(h)) {
@@ -55,7 +56,7 @@ public final class IpvsSnatCheck implements Check {
                                 + "VIP:vport; with ip_forward=0 ip_forward() drops them before FORWARD",
                         List.of(new Evidence.Config(h.name(), "net.ipv4.ip_forward = "
                                 + h.config().sysctls().get("net.ipv4.ip_forward", "0 (kernel default)"), null)),
-                        "sysctl -w net.ipv4.ip_forward=1"));
+                        "sysctl -w net.ipv4.ip_forward=1").classified("sysctl", "net.ipv4.ip_forward=0"));
             }
         }
         return out;
@@ -71,7 +72,9 @@ public final class IpvsSnatCheck implements Check {
             if (!g.reachable(c.name())) continue;
             for (Rule r : c.rules()) {
                 if (!(r.target() instanceof Masquerade || r.target() instanceof Snat)) continue;
-                boolean forIpvs = r.matches().stream().anyMatch(m -> m instanceof IpvsMatch || m instanceof MarkMatch);
+                // kube-proxy selects IPVS traffic by mark (KUBE-MARK-MASQ) or by ipset (KUBE-LOOP-BACK).
+                boolean forIpvs = r.matches().stream().anyMatch(m -> m instanceof IpvsMatch || m instanceof MarkMatch
+                        || m instanceof io.fnlab.model.netfilter.match.SetMatch);
                 if (forIpvs) out.add(new Evidence.Config(h.name(), RuleText.of(c.name(), r), r.source()));
             }
         }

@@ -68,14 +68,18 @@ public final class MarkCheck implements Check {
                     ev.add(new Evidence.Config(h.name(), RuleText.of(st.chain, st.rule), st.rule.source()));
                     why = "the MARK rule that would set it is in chain " + st.chain + ", which never sees a packet";
                 }
-                out.add(new Finding(id(), Severity.ERROR, h.name(),
+                // A DROP/REJECT that never fires lets traffic through (a hole, not an outage);
+                // anything else that never fires, or a negated match that always does, breaks the path.
+                boolean protective = !mm.negated() && m.rule.target() != null
+                        && ("DROP".equals(m.rule.target().name()) || "REJECT".equals(m.rule.target().name()));
+                out.add(new Finding(id(), protective ? Severity.WARNING : Severity.ERROR, h.name(),
                         "mark 0x" + Long.toHexString(mm.value()) + "/0x" + Long.toHexString(mm.mask()) + " is matched in "
                                 + m.chain + " but never set: " + why,
                         "xt_mark compares skb->mark, which starts at 0 for every packet; only a MARK (or CONNMARK "
                                 + "--restore-mark) target that runs on the packet changes it, so "
                                 + (mm.negated() ? "the negated match is always true" : "this rule never matches"),
                         ev, "make the MARK rule reachable (jump to its chain from PREROUTING/OUTPUT before the packet "
-                                + "reaches this rule)"));
+                                + "reaches this rule)").classified("mark-never-set", "0x" + Long.toHexString(mm.value() != 0 ? mm.value() : mm.mask())));
             }
             long matchedBits = 0;
             for (int i = 0; i < matchers.size(); i++) if (matchers.get(i).reachable) matchedBits |= matchMasks.get(i);

@@ -71,6 +71,8 @@ public final class ReportWriter {
             x.put("host", f.host());
             x.put("verdict", f.verdict());
             x.put("cause", f.cause());
+            x.put("kind", f.kind());
+            x.put("subject", f.subject());
             List<Map<String, Object>> ev = new ArrayList<>();
             for (Evidence e : f.evidence()) {
                 Map<String, Object> y = new LinkedHashMap<>();
@@ -109,11 +111,13 @@ public final class ReportWriter {
     public static String junit(VerifyReport r) {
         List<String> cases = new ArrayList<>();
         int failures = 0;
+        // One classname for every case: report readers (Surefire's, Jenkins') group suites by it.
+        String suite = x("fnlab." + r.scenario());
         for (String check : r.checksRun()) {
             List<Finding> mine = r.findings().stream().filter(f -> f.check().equals(check)).toList();
             List<Finding> errors = mine.stream().filter(f -> f.severity() == Severity.ERROR).toList();
             StringBuilder c = new StringBuilder();
-            c.append("    <testcase classname=\"fnlab.check.").append(x(check)).append("\" name=\"").append(x(check))
+            c.append("    <testcase classname=\"").append(suite).append("\" name=\"").append(x(check))
                     .append("\" time=\"0\">\n");
             if (!errors.isEmpty()) {
                 failures++;
@@ -133,7 +137,7 @@ public final class ReportWriter {
         }
         for (var f : r.flows()) {
             StringBuilder c = new StringBuilder();
-            c.append("    <testcase classname=\"fnlab.flow\" name=\"").append(x(f.id())).append("\" time=\"0\">\n");
+            c.append("    <testcase classname=\"").append(suite).append("\" name=\"flow ").append(x(f.id())).append("\" time=\"0\">\n");
             if (!f.holds()) {
                 failures++;
                 c.append("      <failure message=\"").append(x(f.id() + ": " + f.outcome() + ", expected " + f.expected()))
@@ -143,7 +147,7 @@ public final class ReportWriter {
             cases.add(c.toString());
         }
         StringBuilder b = new StringBuilder("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-        b.append("<testsuite name=\"fnlab.").append(x(r.scenario())).append("\" tests=\"").append(cases.size())
+        b.append("<testsuite name=\"").append(suite).append("\" tests=\"").append(cases.size())
                 .append("\" failures=\"").append(failures).append("\" errors=\"0\" skipped=\"0\" time=\"0\">\n");
         cases.forEach(b::append);
         b.append("</testsuite>\n");

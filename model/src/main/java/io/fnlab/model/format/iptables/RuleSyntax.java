@@ -42,6 +42,15 @@ public final class RuleSyntax {
         }
     }
 
+    /**
+     * The rule as the words of an iptables command line (what -A CHAIN takes), e.g. for a shell
+     * script that runs `iptables -C`/`-A`: iptables-save's text split the way iptables-restore
+     * splits it, so quoting inside comments (iptables-save writes \' and \") comes out exact.
+     */
+    public static java.util.List<String> argv(Rule r) {
+        return IptablesSave.split(format(r), io.fnlab.model.parse.SourceRef.UNKNOWN, 1, new java.util.ArrayList<>());
+    }
+
     /** The rule spec as iptables-save prints it after "-A CHAIN " (empty for a rule with nothing). */
     public static String format(Rule r) {
         return SaveFormat.rule(r);

@@ -125,7 +125,8 @@ public final class HostScript {
                 throw new ParseError(c.where(), "fnlab's model of '" + base + "' failed on this command (a bug in fnlab): " + e);
             }
             if (d == null || d.isEmpty()) return true;
-            b.diagnostics.add(d.get());
+            // Keep the failing command's words: findings quote them and read the chain name from them.
+            b.diagnostics.add(d.get().command() != null ? d.get() : d.get().withCommand(String.join(" ", c.words())));
             return d.get().severity() != Diagnostic.Severity.ERROR;
         }
         if (HARMLESS.contains(base)) {
