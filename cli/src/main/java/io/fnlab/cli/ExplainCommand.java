@@ -53,7 +53,7 @@ final class ExplainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (scenario == null) throw new UserError("explain needs a SCENARIO (or `fnlab explain modes`)");
-        Scenario s = TraceCommand.read(scenario);
+        Scenario s = Scenarios.read(scenario);
         PrintWriter out = spec.commandLine().getOut();
         if (hooks != null) {
             if (flow != null || html != null) throw new UserError("--hooks lists a host's hooks; --flow and --html do not apply");
@@ -85,8 +85,7 @@ final class ExplainCommand implements Callable<Integer> {
     /** Where the library scenarios are: FNLAB_HOME / -Dfnlab.home (the launcher sets both), else the current directory. */
     static Path scenariosDir(Path override) {
         if (override != null) return override;
-        String h = System.getProperty("fnlab.home", System.getenv("FNLAB_HOME"));
-        for (Path base : h == null ? List.of(Path.of(".")) : List.of(Path.of(h), Path.of("."))) {
+        for (Path base : List.of(Scenarios.home(), Path.of("."))) {
             Path d = ModeComparison.scenariosDir(base);
             if (Files.isRegularFile(d.resolve(ModeComparison.Mode.NAT.file))) return d;
         }

@@ -1,6 +1,5 @@
 package io.fnlab.cli;
 
-import io.fnlab.model.format.scenario.ScenarioReader;
 import io.fnlab.model.net.Endpoint;
 import io.fnlab.model.net.Protocol;
 import io.fnlab.model.scenario.Outcome;
@@ -10,8 +9,6 @@ import io.fnlab.sim.explain.Flows;
 import io.fnlab.sim.net.FlowResult;
 import io.fnlab.sim.net.TraceJson;
 import java.io.PrintWriter;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -67,7 +64,7 @@ final class TraceCommand implements Callable<Integer> {
             throw new UserError("--to: expected IP:PORT (like 10.1.1.1:80), got '" + to + "'");
         }
         if (sport != null && (sport < 1 || sport > 65535)) throw new UserError("--sport must be 1..65535, not " + sport);
-        Scenario s = read(scenario);
+        Scenario s = Scenarios.read(scenario);
         if (s.host(from).isEmpty())
             throw new UserError("scenario " + s.name() + " has no host '" + from + "' (it has "
                     + s.hosts().stream().map(h -> h.name()).toList() + ")");
@@ -76,10 +73,5 @@ final class TraceCommand implements Callable<Integer> {
         out.print(format.equals("json") ? TraceJson.write(r) + "\n" : FlowWalk.render(r));
         out.flush();
         return r.outcome() == Outcome.ESTABLISHED ? ExitCodes.OK : ExitCodes.FINDINGS;
-    }
-
-    static Scenario read(Path p) throws NoSuchFileException {
-        if (!Files.isRegularFile(p)) throw new NoSuchFileException(p.toString());
-        return ScenarioReader.read(p);
     }
 }
