@@ -190,9 +190,12 @@ public final class SequenceDiagram {
                 b.append("</g>\n");
                 y += ROW + LINE * a.rewrites().size();
             } else if (row instanceof End e) {
-                int x = svgX(lanes.indexOf(e.host()));
-                b.append("<text class=\"end\" data-packet=\"").append(e.packet()).append("\" x=\"").append(x + 6).append("\" y=\"")
-                        .append(y + 12).append("\" font-size=\"10\" fill=\"#555\">")
+                int lane = lanes.indexOf(e.host());
+                int x = svgX(lane);
+                boolean last = lane == lanes.size() - 1; // the rightmost lane writes to its left, inside the picture
+                b.append("<text class=\"end\" data-packet=\"").append(e.packet()).append("\" x=\"").append(last ? x - 6 : x + 6)
+                        .append("\" y=\"").append(y + 12).append("\" font-size=\"10\" fill=\"#555\"")
+                        .append(last ? " text-anchor=\"end\">" : ">")
                         .append(Html.esc("packet " + e.packet() + ": " + e.disposition())).append("</text>\n");
                 y += END_ROW;
             }
