@@ -792,6 +792,9 @@ public final class SimHost implements IpStack, XtContext, Arp.Addrs {
         e.daddr = skb.saddr;
         e.saddr = isLocalAddress(skb.daddr) ? skb.daddr : 0;
         e.dport = type << 8 | code;
+        // __icmp_send: errors carry the offending packet's TOS bits with IPTOS_PREC_INTERNETCONTROL
+        // (RT_TOS(tos) | 0xc0), seen as tos 0xc0 in real captures
+        e.tos = (skb.tos & 0x1e) | 0xc0;
         e.icmpInner = skb.copy();
         e.icmpInner.nfct = null;
         e.icmpInner.payload = SkBuff.EMPTY;
