@@ -35,7 +35,7 @@ class SchedLabModelTest {
                 List.of(new Conn(1, 0, true), new Conn(2, 30001, false)))));
         String script = io.fnlab.lab.netns.LabScript.vmJob(List.of(lab.labPlan()));
         assertTrue(script.contains("fnlab-probe connect tcp 172.16.0.100 8001 --request s1c1 --timeout 1500 --hold"), script);
-        assertTrue(script.contains("fnlab-probe connect tcp 172.16.0.100 8001 --sport 30001 --request s1c2 --timeout 1500 >"), script);
+        assertTrue(script.contains("fnlab-probe connect tcp 172.16.0.100 8001 --sport 30001 --request s1c2 --timeout 1500' > \"$FNLAB_OUT/flow-s1c2.jsonl"), script);
         assertTrue(script.contains("ipvsadm -a -t 172.16.0.100:8001 -r 10.0.0.12:80 -m -w 1"), script);
         String yaml = lab.scenarioYaml();
         assertTrue(yaml.contains("{id: s1c1, from: client1, to: 172.16.0.100:8001, request: s1c1, close: false, start: 0ms}"), yaml);
