@@ -75,6 +75,8 @@ class CliTest {
         Path xml = dir.resolve("TEST-fnlab.xml");
         Run r = run("verify", "../scenarios/seed000-published.yaml", "--format", "junit", "-o", xml.toString());
         assertEquals(1, r.exit(), r.err());
+        validateJunit(xml);
+        validateJunit(ok(dir));
         List<ReportTestSuite> suites = new TestSuiteXmlParser(new NullConsoleLogger()).parse(xml.toString());
         assertEquals(1, suites.size());
         ReportTestSuite s = suites.get(0);
@@ -171,5 +173,18 @@ class CliTest {
         assertTrue(r.out().matches("(?s).*-> 10.0.0.13:80 +Masq +2 +0 +2 .*"), r.out());
         assertEquals(9, r.out().lines().filter(l -> l.startsWith("TCP ") && l.contains("TIME_WAIT")).count(), r.out());
         assertEquals(2, run("state", "../scenarios/sched-wrr.yaml", "--host", "nobody").exit());
+    }
+
+    private static Path ok(Path dir) {
+        Path p = dir.resolve("TEST-holds.xml");
+        assertEquals(0, run("verify", "--format", "junit", "-o", p.toString()).exit());
+        return p;
+    }
+
+    /** Against the JUnit report schema (src/test/resources/junit-report.xsd). */
+    static void validateJunit(Path xml) throws Exception {
+        var factory = javax.xml.validation.SchemaFactory.newInstance(javax.xml.XMLConstants.W3C_XML_SCHEMA_NS_URI);
+        var schema = factory.newSchema(CliTest.class.getResource("/junit-report.xsd"));
+        schema.newValidator().validate(new javax.xml.transform.stream.StreamSource(xml.toFile()));
     }
 }
