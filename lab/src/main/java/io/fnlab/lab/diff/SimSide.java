@@ -26,7 +26,7 @@ public final class SimSide {
         List<Traffic.Flow> flows = new ArrayList<>();
         for (Traffic t : c.scenario().traffic()) if (t instanceof Traffic.Flow f) flows.add(f);
         StringBuilder b = new StringBuilder();
-        for (FlowResult r : Network.of(c.scenario(), seed).run(flows)) b.append(io.fnlab.sim.net.TraceText.render(r)).append('\n');
+        for (FlowResult r : Network.of(c.scenario(), seed).run(flows)) b.append(io.fnlab.sim.explain.FlowWalk.render(r)).append('\n');
         return b.toString();
     }
 
