@@ -2,8 +2,13 @@
  * fnlab-probe: the lab's tiny traffic endpoint (server and client), built static so the same
  * binary runs on the host and inside the busybox VM.
  *
- *   fnlab-probe serve tcp|udp PORT RESPONSE [BIND]
- *   fnlab-probe connect tcp|udp ADDR PORT [--sport P] [--request TEXT] [--timeout MS] [--count N]
+ *   fnlab-probe serve tcp|udp PORT RESPONSE [BIND] [--hold MS]
+ *   fnlab-probe connect tcp|udp ADDR PORT [--sport P] [--request TEXT] [--timeout MS] [--count N] [--hold MS]
+ *
+ * --hold MS keeps a TCP connection open after the exchange: the server (one child per connection)
+ * does not close until the peer does or MS pass; the client stops reading after the first bytes of
+ * the response, prints its event line at once, then keeps the socket for MS before closing it.
+ * That lets a lab see connections the kernel counts as active (IPVS activeconns: ESTABLISHED).
  *
  * Every event is one JSON line on stdout. The client reports an outcome as a real client sees it:
  *   established  handshake done (TCP) / an answer came back (UDP)
@@ -24,6 +29,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/types.h>
+#include <signal.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -48,8 +54,8 @@ static void json_addr(const char *key, const struct sockaddr_in *a) {
 }
 
 static int usage(void) {
-    fprintf(stderr, "usage: fnlab-probe serve tcp|udp PORT RESPONSE [BIND]\n"
-                    "       fnlab-probe connect tcp|udp ADDR PORT [--sport P] [--request TEXT] [--timeout MS] [--count N]\n");
+    fprintf(stderr, "usage: fnlab-probe serve tcp|udp PORT RESPONSE [BIND] [--hold MS]\n"
+                    "       fnlab-probe connect tcp|udp ADDR PORT [--sport P] [--request TEXT] [--timeout MS] [--count N] [--hold MS]\n");
     return 2;
 }
 
@@ -61,7 +67,24 @@ static int parse_proto(const char *p) {
 
 /* ---------------------------------------------------------------- server */
 
-static int serve(int type, int port, const char *response, const char *bind_addr) {
+/* Waits until the peer closes (read returns 0 or an error) or ms pass. */
+static void hold_until_peer_closes(int c, int ms) {
+    char b[256];
+    struct timespec t0; clock_gettime(CLOCK_MONOTONIC, &t0);
+    for (;;) {
+        struct timespec t; clock_gettime(CLOCK_MONOTONIC, &t);
+        long left = ms - ((t.tv_sec - t0.tv_sec) * 1000L + (t.tv_nsec - t0.tv_nsec) / 1000000L);
+        if (left <= 0) return;
+        struct pollfd p = {.fd = c, .events = POLLIN};
+        int r = poll(&p, 1, (int)left);
+        if (r < 0 && errno == EINTR) continue;
+        if (r <= 0) return;
+        if (read(c, b, sizeof b) <= 0) return;
+    }
+}
+
+static int serve(int type, int port, const char *response, const char *bind_addr, int hold) {
+    if (hold > 0) signal(SIGCHLD, SIG_IGN); /* held connections live in children nobody waits for */
     int fd = socket(AF_INET, type, 0);
     if (fd < 0) { perror("socket"); return 1; }
     int one = 1;
@@ -87,6 +110,11 @@ static int serve(int type, int port, const char *response, const char *bind_addr
             if (poll(&p, 1, 1000) > 0) { n = read(c, buf, sizeof buf); if (n < 0) n = 0; }
             ssize_t w = write(c, response, strlen(response));
             (void)w;
+            if (hold > 0 && fork() == 0) {
+                close(fd);
+                hold_until_peer_closes(c, hold);
+                _exit(0);
+            }
             close(c);
         } else {
             n = recvfrom(fd, buf, sizeof buf, 0, (struct sockaddr *)&peer, &pl);
@@ -129,7 +157,7 @@ static int icmp_error(int fd, int *type, int *code, char *from, size_t fromlen) 
     return 0;
 }
 
-static int connect_one(int type, const char *addr, int port, int sport, const char *request, int timeout) {
+static int connect_one(int type, const char *addr, int port, int sport, const char *request, int timeout, int hold) {
     const char *proto = type == SOCK_STREAM ? "tcp" : "udp";
     struct sockaddr_in ra = {.sin_family = AF_INET, .sin_port = htons(port)};
     if (inet_pton(AF_INET, addr, &ra.sin_addr) != 1) { fprintf(stderr, "bad address %s\n", addr); return 2; }
@@ -169,7 +197,7 @@ static int connect_one(int type, const char *addr, int port, int sport, const ch
             if (n < 0) { if (errno == EAGAIN) continue; err = errno; break; }
             if (n == 0) break;
             got += (size_t)n;
-            if (type == SOCK_DGRAM || got >= sizeof resp - 1) break;
+            if (type == SOCK_DGRAM || got >= sizeof resp - 1 || hold > 0) break;
         }
     }
     int itype = -1, icode = -1; char ifrom[INET_ADDRSTRLEN] = "";
@@ -193,6 +221,10 @@ static int connect_one(int type, const char *addr, int port, int sport, const ch
     if (err) printf(",\"errno\":\"%s\"", strerrorname_np(err) ? strerrorname_np(err) : "?");
     if (had_icmp) printf(",\"icmp_type\":%d,\"icmp_code\":%d,\"icmp_from\":\"%s\"", itype, icode, ifrom);
     printf("}\n");
+    if (hold > 0 && type == SOCK_STREAM && connected && !err) {
+        fflush(stdout);
+        hold_until_peer_closes(fd, hold);
+    }
     close(fd);
     return strcmp(outcome, "established") == 0 ? 0 : 1;
 }
@@ -201,16 +233,18 @@ int main(int argc, char **argv) {
     setvbuf(stdout, NULL, _IOLBF, 0);
     if (argc < 2) return usage();
     if (strcmp(argv[1], "serve") == 0) {
-        if (argc < 5 || argc > 6) return usage();
+        int hold = 0, n = argc;
+        if (n >= 7 && strcmp(argv[n - 2], "--hold") == 0) { hold = atoi(argv[n - 1]); n -= 2; }
+        if (n < 5 || n > 6) return usage();
         int type = parse_proto(argv[2]);
         if (type < 0) return usage();
-        return serve(type, atoi(argv[3]), argv[4], argc == 6 ? argv[5] : NULL);
+        return serve(type, atoi(argv[3]), argv[4], n == 6 ? argv[5] : NULL, hold);
     }
     if (strcmp(argv[1], "connect") == 0) {
         if (argc < 5) return usage();
         int type = parse_proto(argv[2]);
         if (type < 0) return usage();
-        int sport = 0, timeout = 3000, count = 1;
+        int sport = 0, timeout = 3000, count = 1, hold = 0;
         const char *request = "hello";
         for (int i = 5; i < argc; i++) {
             if (i + 1 >= argc) return usage();
@@ -218,11 +252,12 @@ int main(int argc, char **argv) {
             else if (strcmp(argv[i], "--request") == 0) request = argv[++i];
             else if (strcmp(argv[i], "--timeout") == 0) timeout = atoi(argv[++i]);
             else if (strcmp(argv[i], "--count") == 0) count = atoi(argv[++i]);
+            else if (strcmp(argv[i], "--hold") == 0) hold = atoi(argv[++i]);
             else return usage();
         }
         int rc = 0;
         for (int i = 0; i < count; i++)
-            rc |= connect_one(type, argv[3], atoi(argv[4]), sport > 0 ? sport + i : 0, request, timeout);
+            rc |= connect_one(type, argv[3], atoi(argv[4]), sport > 0 ? sport + i : 0, request, timeout, hold);
         return rc;
     }
     return usage();

@@ -9,7 +9,9 @@ import picocli.CommandLine.Command;
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:all holds / input understood", "1:findings or differences", "2:bad input",
                 "3:fnlab failed (internal error or lab environment)"},
-        subcommands = {CommandLine.HelpCommand.class, ParseCommand.class, VerifyCommand.class, ExportCommand.class})
+        subcommands = {CommandLine.HelpCommand.class, ParseCommand.class, VerifyCommand.class, TraceCommand.class,
+                ExplainCommand.class, DiffCommand.class, StateCommand.class, ExportCommand.class, SimulateCommand.class,
+                CompareCommand.class, LabCommand.class})
 public final class Main implements Runnable {
     public static void main(String[] args) {
         System.exit(commandLine().execute(args));

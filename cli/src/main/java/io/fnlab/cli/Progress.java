@@ -33,6 +33,13 @@ public final class Progress implements AutoCloseable {
         err.flush();
     }
 
+    /** A step of the work whose size is not known in advance ("simulating 12 flows"). */
+    public void phase(String text) {
+        if (!on) return;
+        err.print("\r\033[K" + what + ": " + text);
+        err.flush();
+    }
+
     @Override
     public void close() {
         if (on) {

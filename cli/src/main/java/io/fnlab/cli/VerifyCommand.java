@@ -34,8 +34,13 @@ final class VerifyCommand implements Callable<Integer> {
         if (!format.equals("text") && !format.equals("json") && !format.equals("junit"))
             throw new UserError("--format must be text, json or junit, not '" + format + "'");
         Path p = scenario != null ? scenario : Scenarios.resolveDefault();
-        Scenario s = Scenarios.read(p);
-        VerifyReport r = Verifier.verify(s, seed);
+        VerifyReport r;
+        try (Progress progress = new Progress("verify " + p.getFileName(), 0)) {
+            progress.phase("reading the scenario");
+            Scenario s = Scenarios.read(p);
+            progress.phase("checking " + s.hosts().size() + " hosts and simulating " + s.traffic().size() + " flows");
+            r = Verifier.verify(s, seed);
+        }
         String out = switch (format) {
             case "json" -> ReportWriter.json(r);
             case "junit" -> ReportWriter.junit(r);

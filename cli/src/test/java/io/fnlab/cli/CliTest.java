@@ -75,6 +75,8 @@ class CliTest {
         Path xml = dir.resolve("TEST-fnlab.xml");
         Run r = run("verify", "../scenarios/seed000-published.yaml", "--format", "junit", "-o", xml.toString());
         assertEquals(1, r.exit(), r.err());
+        validateJunit(xml);
+        validateJunit(ok(dir));
         List<ReportTestSuite> suites = new TestSuiteXmlParser(new NullConsoleLogger()).parse(xml.toString());
         assertEquals(1, suites.size());
         ReportTestSuite s = suites.get(0);
@@ -149,5 +151,40 @@ class CliTest {
         String msg = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertEquals(0, p.waitFor(), msg);
         assertEquals(2, run("export", "../scenarios/seed000-fullnat.yaml", "--host", "nobody", "--out", dir.toString()).exit());
+    }
+
+    @Test
+    void diffReportsWhatAConfigChangeDoesToTheTraffic() {
+        Run r = run("diff", "../scenarios/modes-nat.yaml", "../scenarios/modes-fullnat.yaml");
+        assertEquals(1, r.exit(), r.out() + r.err());
+        assertTrue(r.out().contains("server sees 172.16.0.10 -> 10.0.0.1"), r.out());
+        Run same = run("diff", "../scenarios/modes-nat.yaml", "../scenarios/modes-nat.yaml");
+        assertEquals(0, same.exit(), same.out());
+        assertTrue(same.out().contains("0 of 2 connection(s) changed"), same.out());
+    }
+
+    @Test
+    void stateShowsIpvsAsIpvsadmDoesAfterTheTraffic() {
+        Run r = run("state", "../scenarios/sched-wrr.yaml", "--host", "director", "--show", "ipvs,connections");
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().contains("TCP  172.16.0.100:80 wrr"), r.out());
+        // weights 4/3/2 over nine connections: 4, 3 and 2 of them, all closed (InActConn)
+        assertTrue(r.out().matches("(?s).*-> 10.0.0.11:80 +Masq +4 +0 +4 .*"), r.out());
+        assertTrue(r.out().matches("(?s).*-> 10.0.0.13:80 +Masq +2 +0 +2 .*"), r.out());
+        assertEquals(9, r.out().lines().filter(l -> l.startsWith("TCP ") && l.contains("TIME_WAIT")).count(), r.out());
+        assertEquals(2, run("state", "../scenarios/sched-wrr.yaml", "--host", "nobody").exit());
+    }
+
+    private static Path ok(Path dir) {
+        Path p = dir.resolve("TEST-holds.xml");
+        assertEquals(0, run("verify", "--format", "junit", "-o", p.toString()).exit());
+        return p;
+    }
+
+    /** Against the JUnit report schema (src/test/resources/junit-report.xsd). */
+    static void validateJunit(Path xml) throws Exception {
+        var factory = javax.xml.validation.SchemaFactory.newInstance(javax.xml.XMLConstants.W3C_XML_SCHEMA_NS_URI);
+        var schema = factory.newSchema(CliTest.class.getResource("/junit-report.xsd"));
+        schema.newValidator().validate(new javax.xml.transform.stream.StreamSource(xml.toFile()));
     }
 }

@@ -42,10 +42,25 @@ public final class Exporter {
         boolean hasIpvs = !cfg.ipvs().services().isEmpty();
         if (hasIptables) files.put("iptables.rules", userChains(cfg.iptables().tables().values()));
         if (hasIpsets) files.put("ipset.restore", ipsetRestore(cfg.ipsets().values()));
-        if (hasIpvs) files.put("ipvsadm.rules", IpvsadmSave.write(cfg.ipvs()));
+        if (hasIpvs) files.put("ipvsadm.rules", IpvsadmSave.write(restoreOrder(cfg.ipvs()), true));
         if (!cfg.sysctls().values().isEmpty()) files.put("sysctl.conf", sysctlConf(cfg.sysctls().values()));
         files.put("apply.sh", applyScript(s, h, hasIptables, hasIpsets, hasIpvs));
         return new HostExport(h.name(), files);
+    }
+
+    /**
+     * ipvsadm -R adds each real server at the head of its service's list (__ip_vs_update_dest,
+     * list_add_rcu), and the order decides rr/wrr's picks: write each service's servers last
+     * first, unsorted, so that the restored kernel list is the scenario's.
+     */
+    static io.fnlab.model.ipvs.IpvsConfig restoreOrder(io.fnlab.model.ipvs.IpvsConfig c) {
+        List<VirtualService> vs = new ArrayList<>();
+        for (VirtualService v : c.services()) {
+            List<io.fnlab.model.ipvs.RealServer> rs = new ArrayList<>(v.servers());
+            java.util.Collections.reverse(rs);
+            vs.add(v.withServers(rs));
+        }
+        return new io.fnlab.model.ipvs.IpvsConfig(vs, c.timeouts(), c.modules());
     }
 
     /** *table blocks with only user chains: declared (and so flushed by --noflush) and filled. */

@@ -4,10 +4,14 @@ package io.fnlab.model.scenario;
 public enum Outcome {
     /** Handshake completed and the response came back. */
     ESTABLISHED,
-    /** The client got (or sent, on an unexpected SYN-ACK) a RST. */
+    /** The client got a RST (connect() or read() failed with ECONNREFUSED/ECONNRESET). */
     RESET,
     /** An ICMP error (port/host unreachable, prohibited) came back. */
     REFUSED,
-    /** Nothing came back before the client gave up. */
+    /**
+     * Nothing the client's socket accepts came back before it gave up. A SYN-ACK from an address
+     * the SYN did not go to is answered with a RST by the stack, not given to the socket: the
+     * connect() still times out, as a real client sees it (curl: "Connection timed out").
+     */
     TIMEOUT
 }

@@ -22,6 +22,7 @@ import io.fnlab.model.sysctl.Sysctls;
 import io.fnlab.sim.conntrack.ConntrackApi;
 import io.fnlab.sim.ipset.IpsetRegistry;
 import io.fnlab.sim.conntrack.Conntrack;
+import io.fnlab.sim.conntrack.CtInfo;
 import io.fnlab.sim.conntrack.NfConn;
 import io.fnlab.sim.nat.ManipType;
 import io.fnlab.sim.nat.NatSpec;
@@ -828,13 +829,33 @@ public final class SimHost implements IpStack, XtContext, Arp.Addrs {
         e.daddr = skb.saddr;
         e.saddr = isLocalAddress(skb.daddr) ? skb.daddr : 0;
         e.dport = type << 8 | code;
+        // __icmp_send: errors carry the offending packet's TOS bits with IPTOS_PREC_INTERNETCONTROL
+        // (RT_TOS(tos) | 0xc0), seen as tos 0xc0 in real captures
+        e.tos = (skb.tos & 0x1e) | 0xc0;
         e.icmpInner = skb.copy();
         e.icmpInner.nfct = null;
         e.icmpInner.payload = SkBuff.EMPTY;
         e.flow = skb.flow;
+        ctAttach(e, skb);
         if (tracer.on()) trace(new Step.Generated(e.toString(), "icmp_send: " + io.fnlab.sim.sock.SocketLayer.icmpName(type, code)
                 + " about " + skb));
         link.originate(this, e, "icmp_send", this::sendLocal);
+    }
+
+    /**
+     * nf_ct_attach (net/netfilter/core.c, nf_conntrack_attach in nf_conntrack_core.c), called by
+     * icmp_glue_bits for ICMP errors and by nf_send_reset: the answer carries the entry of the
+     * packet it answers, RELATED in the other direction. So NAT translates it back (the client
+     * sees the error or RST come from the address it connected to) even when that entry was
+     * never confirmed because the packet died before POSTROUTING (a REJECT in FORWARD after a
+     * DNAT): without it conntrack would look for a confirmed entry and find none. Found by the
+     * differential test against a real kernel (lab io.fnlab.lab.diff).
+     */
+    static void ctAttach(SkBuff answer, SkBuff skb) {
+        if (skb.untracked || !(skb.nfct instanceof NfConn)) return;
+        answer.nfct = skb.nfct;
+        answer.ctinfo = CtInfo.isReply(skb.ctinfo) ? CtInfo.RELATED
+                : CtInfo.RELATED_REPLY;
     }
 
     // ---- XtContext ----
@@ -957,6 +978,7 @@ public final class SimHost implements IpStack, XtContext, Arp.Addrs {
                 rst.ack = skb.seq + skb.payload.length + ((skb.tcpFlags & 2) != 0 ? 1 : 0) + (skb.tcpFlags & 1);
             }
             rst.flow = skb.flow;
+            ctAttach(rst, skb);
             if (tracer.on()) trace(new Step.Generated(rst.toString(), "REJECT --reject-with tcp-reset (nf_send_reset)"));
             link.originate(this, rst, "nf_send_reset", this::sendLocal);
             return;

@@ -33,9 +33,14 @@ public final class IpvsService {
         this.schedFlags = vs.schedFlags();
         this.persistTimeout = vs.persistence() == null ? 0 : vs.persistence();
         this.netmask = vs.netmask().bits();
-        for (RealServer rs : vs.servers()) dests.add(new IpvsDest(rs));
+        // as the kernel gets there: ipvsadm -A binds the scheduler to an empty service
+        // (init_service), then each -a links a dest at the head and calls add_dest. servers() is
+        // in list order (head first), so the adds replay it from the tail. The order of those
+        // calls is state for wrr (mark->cw), see WeightedRoundRobin.
         this.scheduler = Schedulers.create(vs.scheduler());
         scheduler.init(this);
+        List<RealServer> l = vs.servers();
+        for (int i = l.size() - 1; i >= 0; i--) addDest(l.get(i));
     }
 
     public VirtualService config() {

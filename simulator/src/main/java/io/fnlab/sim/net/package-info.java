@@ -6,7 +6,7 @@
  *
  * <p>Timing: a frame takes {@link io.fnlab.sim.net.Network#WIRE_DELAY} ms across a segment; a
  * TCP client retransmits its SYN after 1, 3 and 7 s and gives up after
- * {@link io.fnlab.sim.net.Network#CLIENT_TIMEOUT} ms (TIMEOUT, or RESET when it had answered a
- * stray SYN-ACK with a RST).
+ * {@link io.fnlab.sim.net.Network#CLIENT_TIMEOUT} ms (TIMEOUT, also when the stack had answered a
+ * stray SYN-ACK with a RST: the socket never sees it).
  */
 package io.fnlab.sim.net;

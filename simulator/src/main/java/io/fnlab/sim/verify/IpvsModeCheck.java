@@ -74,7 +74,8 @@ public final class IpvsModeCheck implements Check {
             out.add(new Finding(id(), Severity.ERROR, d.name(), what + ": director and real server share no L2 segment",
                     "ip_vs_dr_xmit sends the unchanged packet (destination VIP) to the real server's MAC: the real "
                             + "server must be a neighbour on a directly connected segment", List.of(ev),
-                    "put the real server on a segment of the director, or use tunnelling (-i) or masquerading (-m)"));
+                    "put the real server on a segment of the director, or use tunnelling (-i) or masquerading (-m)")
+                    .classified("dr-no-shared-segment", r.name()));
         }
         if (v.key().isFwmark()) return;
         Optional<Address> vip = r.config().addresses().stream()
@@ -84,7 +85,8 @@ public final class IpvsModeCheck implements Check {
                     + " is not configured on the real server",
                     "the real server receives packets for the VIP unchanged; without the address it is not local "
                             + "(ip_route_input gives no RTN_LOCAL) and the packet is forwarded or dropped",
-                    List.of(ev), "ip addr add " + v.key().address() + "/32 dev lo on " + r.name()));
+                    List.of(ev), "ip addr add " + v.key().address() + "/32 dev lo on " + r.name())
+                    .classified("vip-not-on-real-server", r.name()));
             return;
         }
         String dev = vip.get().device();
@@ -109,7 +111,8 @@ public final class IpvsModeCheck implements Check {
                     + (hasTunl ? "no VIP on its ipip device" : "no ipip device"),
                     "ip_vs_tunnel_xmit wraps the packet in IPIP to the real server; only an ipip device (tunl0) "
                             + "decapsulates it, and the inner destination (the VIP) must be local there",
-                    List.of(ev), "ip link set tunl0 up; ip addr add " + v.key().address() + "/32 dev tunl0 on " + r.name()));
+                    List.of(ev), "ip link set tunl0 up; ip addr add " + v.key().address() + "/32 dev tunl0 on " + r.name())
+                    .classified("tun-no-ipip-vip", r.name()));
         }
     }
 

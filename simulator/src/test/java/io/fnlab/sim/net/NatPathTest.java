@@ -78,4 +78,22 @@ class NatPathTest {
         assertEquals("local", r.response());
         assertEquals(8080, r.serverView().dport());
     }
+
+    /**
+     * A REJECT in FORWARD after a DNAT: the SYN dies before conntrack confirms its entry, yet the
+     * kernel's answer comes back from the address the client connected to, because icmp_send and
+     * nf_send_reset attach the entry to the answer (nf_ct_attach) and NAT translates it as RELATED.
+     * Seen on a real kernel by the lab's differential test.
+     */
+    @Test
+    void aRejectAfterDnatAnswersFromTheAddressTheClientConnectedTo() {
+        for (String with : List.of("icmp-port-unreachable", "tcp-reset")) {
+            TestHosts.B d = Fixtures.director(false).rule(TableName.FILTER, "FORWARD",
+                    new io.fnlab.model.netfilter.target.Reject(with), new ProtoMatch(Protocol.TCP, false));
+            Network n = Fixtures.network(new MiniWalker(), Fixtures.client(), d, Fixtures.server());
+            FlowResult r = n.run(List.of(Fixtures.tcp("web", "client", "10.0.1.1:80"))).get(0);
+            assertEquals(with.equals("tcp-reset") ? Outcome.RESET : Outcome.REFUSED, r.outcome(), () -> with + "\n" + EndToEndTest.dump(r));
+            assertNull(r.servedByHost());
+        }
+    }
 }

@@ -53,10 +53,12 @@ class TraceJsonTest {
     void textRenderingShowsTheDecisions() {
         FlowResult r = Fixtures.network(new MiniWalker(), Fixtures.client(), Fixtures.director(true), Fixtures.server())
                 .run(List.of(Fixtures.tcp("web", "client", "10.0.1.1:80"))).get(0);
-        String text = TraceText.render(r);
-        assertTrue(text.startsWith("flow web: ESTABLISHED (response received)"), text);
-        assertTrue(text.contains("served by server listen tcp 0.0.0.0:8080, which sees tcp 10.0.2.1:"), text);
-        assertTrue(text.contains("PREROUTING -100 nf_nat nf_nat_ipv4_pre_routing -> ACCEPT"), text);
-        assertTrue(text.contains("nf_nat DNAT: tcp 10.0.1.2:"), text);
+        String text = io.fnlab.sim.explain.FlowWalk.render(r);
+        assertTrue(text.startsWith("flow web"), text);
+        assertTrue(text.contains("ESTABLISHED (response received)"), text);
+        assertTrue(text.contains("served by    server listen tcp 0.0.0.0:8080"), text);
+        assertTrue(text.contains("server sees  tcp 10.0.2.1:"), text);
+        assertTrue(text.contains("[PREROUTING -100] nf_nat nf_nat_ipv4_pre_routing -> ACCEPT"), text);
+        assertTrue(text.contains("REWRITE nf_nat DNAT: tcp 10.0.1.2:"), text);
     }
 }

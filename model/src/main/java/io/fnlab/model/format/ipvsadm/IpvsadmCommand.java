@@ -279,6 +279,12 @@ public final class IpvsadmCommand implements ToolCommand {
                 case "persistent-conn" -> set(opts, Opt.PERSISTENTCONN);
                 case "nosort" -> set(opts, Opt.NOSORT);
                 case "sort", "tun-info" -> { }
+                // ipvsadm 1.31 -Sn prints --tun-type ipip on every tunnel server (seen on a 6.1
+                // kernel); ipip is the kernel's default tunnel, the only one fnlab models
+                case "tun-type" -> {
+                    if (!t.arg().equals("ipip"))
+                        throw new IpvsFailure.NotModelled("tunnel type " + t.arg() + " is not modelled by fnlab (only ipip)");
+                }
                 case "X" -> set(opts, Opt.EXACT);
                 case "o" -> set(opts, Opt.ONEPACKET);
                 case "pe" -> set(opts, Opt.PE);

@@ -1,5 +1,6 @@
 package io.fnlab.model.format.ipvsadm;
 
+import io.fnlab.model.ipvs.ForwardMethod;
 import io.fnlab.model.ipvs.IpvsConfig;
 import io.fnlab.model.ipvs.RealServer;
 import io.fnlab.model.ipvs.ServiceKey;
@@ -44,7 +45,9 @@ public final class IpvsadmSave {
             sb.append('\n');
             for (RealServer r : servers(v, nosort))
                 sb.append("-a ").append(svc).append(" -r ").append(r.address()).append(':').append(r.port()).append(' ')
-                        .append(r.method().flag()).append(" -w ").append(r.weight()).append('\n');
+                        .append(r.method().flag()).append(" -w ").append(r.weight())
+                        // ipvsadm 1.31 prints the tunnel type of tunnel servers (print_service -S)
+                        .append(r.method() == ForwardMethod.IPIP ? " --tun-type ipip" : "").append('\n');
         }
         return sb.toString();
     }

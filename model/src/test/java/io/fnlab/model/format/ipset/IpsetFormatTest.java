@@ -173,7 +173,8 @@ class IpsetFormatTest {
         else {
             o.put("family", "inet");
             o.put("hashsize", Integer.toString(64 << r.nextInt(6)));
-            o.put("maxelem", Integer.toString(1 + r.nextInt(100000)));
+            // at least as many as the entries: a fuller set is refused ("Hash is full"), as the kernel does
+            o.put("maxelem", Integer.toString(Math.max(count, 1 + r.nextInt(100000))));
         }
         if (timeout) o.put("timeout", Integer.toString(r.nextInt(1000)));
         if (counters) o.put("counters", "");

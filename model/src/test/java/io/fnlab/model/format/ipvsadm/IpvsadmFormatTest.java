@@ -70,7 +70,7 @@ class IpvsadmFormatTest {
                 -a -t 10.0.0.1:80 -r 192.168.1.12:8080 -m -w 3
                 -A -t 10.0.0.1:443 -s mh -p 600 -b mh-fallback
                 -A -u 10.0.0.1:53 -s sh -b sh-fallback,sh-port
-                -a -u 10.0.0.1:53 -r 192.168.1.5:53 -i -w 1
+                -a -u 10.0.0.1:53 -r 192.168.1.5:53 -i -w 1 --tun-type ipip
                 -A -f 7 -s wlc -p 300 -M 255.255.255.0
                 -a -f 7 -r 192.168.1.9:0 -g -w 5
                 """;

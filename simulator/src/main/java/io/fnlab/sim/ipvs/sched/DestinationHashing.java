@@ -5,8 +5,11 @@ import io.fnlab.sim.ipvs.IpvsService;
 import io.fnlab.sim.skb.SkBuff;
 
 /**
- * ip_vs_dh.c: bucket = (ntohl(daddr) * 2654435761) & 255; the dest there is used when available,
- * weight > 0 and not overloaded, otherwise there is no destination (no fallback).
+ * ip_vs_dh.c: bucket = hash_32(ntohl(daddr), 8) (include/linux/hash.h, the top 8 bits of
+ * daddr * GOLDEN_RATIO_32; older kernels used (daddr * 2654435761) & 255, and a 6.1 kernel in
+ * the lab disagreed with that); the dest there is used when available, weight > 0 and not
+ * overloaded, otherwise there is no destination (no fallback). Unlike ip_vs_sh_reassign,
+ * ip_vs_dh_reassign ignores weights: every bucket takes the next dest of the list.
  */
 final class DestinationHashing implements Scheduler {
     private final BucketTable table = new BucketTable();
@@ -18,16 +21,16 @@ final class DestinationHashing implements Scheduler {
 
     @Override
     public void init(IpvsService svc) {
-        table.reassign(svc);
+        table.reassignOnePerDest(svc);
     }
 
     @Override
     public void destsChanged(IpvsService svc) {
-        table.reassign(svc);
+        table.reassignOnePerDest(svc);
     }
 
     static int hashkey(int addr) {
-        return (int) ((addr & 0xffffffffL) * 2654435761L) & (BucketTable.SIZE - 1);
+        return SourceHashing.hash32(addr, 8);
     }
 
     @Override

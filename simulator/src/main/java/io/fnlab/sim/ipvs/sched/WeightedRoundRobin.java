@@ -10,7 +10,14 @@ import java.util.List;
  * - (di - 1), cw starts at mw. ip_vs_wrr_schedule continues from cl, takes a dest with weight >= cw;
  * at the list end cw -= di (back to mw when <= 0); the last_pass/restarted/stop logic ends the
  * search when all dests were checked for weight >= 1. dest_changed resets cl to the head and
- * rounds cw.
+ * rounds cw: cw = mw when cw > mw or cw is 0, else cw = (cw / di) * di + 1 when di > 1.
+ *
+ * <p>Because ipvsadm -A creates the service empty (init: mw 0, cw 0) and each -a calls
+ * dest_changed, cw is set by the FIRST dest added (its mw: weight - (di - 1), which is 1 for any
+ * single weight since di is then that weight) and rarely moves after: the first pass after the adds
+ * usually takes every dest of weight >= 1 in list order, then cw restarts at mw. Checked on a 6.1
+ * kernel (VmIpvsSchedDiffTest): weights 2 4 1 3 5 added in that order gave rs4 rs2 rs5 rs1 rs3,
+ * then rs4 rs4 rs1 rs4 rs2 rs1...; 2 3 4 gave A B C A A B; 1 0 3 gave rs3 rs1 rs3 rs3 rs3 rs1.
  */
 final class WeightedRoundRobin implements Scheduler {
     private static final int HEAD = -1;

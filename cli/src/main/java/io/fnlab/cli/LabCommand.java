@@ -1,0 +1,103 @@
+package io.fnlab.cli;
+
+import io.fnlab.lab.netns.NetnsBackend;
+import io.fnlab.lab.run.LabRun;
+import io.fnlab.model.format.scenario.ScenarioReader;
+import io.fnlab.model.scenario.Scenario;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** fnlab lab: run scenarios on a real kernel. */
+@Command(name = "lab", mixinStandardHelpOptions = true, description = "Runs scenarios on a real Linux kernel.",
+        subcommands = {LabCommand.Run.class})
+public final class LabCommand implements Runnable {
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    @Command(name = "run", mixinStandardHelpOptions = true,
+            description = {"Exports every host (the files `fnlab export` writes), builds the topology in network namespaces",
+                    "(or a VM when a host has IPVS services), applies each host's apply.sh inside it, runs the traffic with the",
+                    "probe while tcpdump -i any captures on every host, tears everything down, and compares the captures",
+                    "with the simulation. OUT gets HOST.pcap, manifest.json, export/HOST/ and lab.log."},
+            exitCodeListHeading = "%nExit codes:%n",
+            exitCodeList = {"0:captures agree with the simulation", "1:differences", "2:bad input",
+                    "3:the lab could not run (not root, tools or qemu missing)"})
+    public static final class Run implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(index = "0", paramLabel = "SCENARIO")
+        Path scenario;
+
+        @Option(names = "--backend", description = "auto, netns or vm (default ${DEFAULT-VALUE}: vm when any host has IPVS services)",
+                defaultValue = "auto")
+        String backend;
+
+        @Option(names = "--out", paramLabel = "DIR", description = "where captures and exports go (default: a new directory under /tmp)")
+        Path out;
+
+        @Option(names = "--keep", description = "leave the namespaces up afterwards (netns backend only)")
+        boolean keep;
+
+        @Option(names = "--format", description = "text or json (default ${DEFAULT-VALUE})", defaultValue = "text")
+        String format;
+
+        @Option(names = "--strict", description = "compare every TCP segment, also pure ACKs and the ack of a FIN")
+        boolean strict;
+
+        @Option(names = "--seed", description = "simulator seed (default ${DEFAULT-VALUE})", defaultValue = "1")
+        long seed;
+
+        @Override
+        public Integer call() throws Exception {
+            LabRun.Backend b;
+            try {
+                b = LabRun.Backend.valueOf(backend.toUpperCase());
+            } catch (IllegalArgumentException e) {
+                throw new UserError("--backend must be auto, netns or vm, not " + backend);
+            }
+            if (!format.equals("text") && !format.equals("json")) throw new UserError("--format must be text or json, not " + format);
+            Scenario s = ScenarioReader.read(scenario);
+            LabRun.Backend chosen = LabRun.choose(s, b);
+            if (keep && chosen == LabRun.Backend.VM)
+                throw new UserError("--keep is not available with the VM backend: the VM powers off when its job ends");
+            if (chosen == LabRun.Backend.NETNS) {
+                var why = NetnsBackend.unavailableReason();
+                if (why.isPresent()) throw new UserError("cannot run the netns lab: " + why.get(), ExitCodes.INTERNAL);
+            } else {
+                var why = io.fnlab.lab.vm.VmImage.unavailableReason();
+                if (why.isPresent()) throw new UserError("cannot run the VM lab: " + why.get(), ExitCodes.INTERNAL);
+            }
+            Path dir = out != null ? out : Files.createTempDirectory("fnlab-lab-");
+            var err = spec.commandLine().getErr();
+            LabRun.Result r = keep ? LabRun.runKept(s, scenario, dir, seed, strict, err::println) : LabRun.run(s, scenario, b, dir, seed, strict, err::println);
+            var o = spec.commandLine().getOut();
+            r.warnings().forEach(w -> err.println("fnlab: warning: " + w));
+            if (format.equals("json")) {
+                o.print(r.report().json());
+            } else {
+                o.println("backend " + r.backend().name().toLowerCase() + ", kernel " + r.kernel() + ", captures in " + r.out());
+                o.print(r.report().text());
+            }
+            if (keep) {
+                o.println("the lab is still up; enter a host with:");
+                r.kept().forEach((host, ns) -> o.println("  ip netns exec " + ns + " bash    # " + host));
+                o.println("remove it with: for n in " + String.join(" ", r.kept().values()) + " " + r.keptExtra()
+                        + "; do ip netns pids $n | xargs -r kill; ip netns del $n; done");
+            }
+            o.flush();
+            return r.report().agrees() ? ExitCodes.OK : ExitCodes.FINDINGS;
+        }
+    }
+}
