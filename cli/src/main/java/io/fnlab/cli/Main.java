@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
                 "3:fnlab failed (internal error or lab environment)"},
         subcommands = {CommandLine.HelpCommand.class, ParseCommand.class, VerifyCommand.class, TraceCommand.class,
                 ExplainCommand.class, DiffCommand.class, StateCommand.class, ExportCommand.class, SimulateCommand.class,
-                CompareCommand.class, LabCommand.class})
+                CompareCommand.class, LabCommand.class, BenchCommand.class})
 public final class Main implements Runnable {
     public static void main(String[] args) {
         System.exit(commandLine().execute(args));
