@@ -12,15 +12,15 @@ import io.fnlab.model.netfilter.match.Match;
 import io.fnlab.model.netfilter.match.ProtoMatch;
 import io.fnlab.model.netfilter.match.TcpMatch;
 import io.fnlab.model.netfilter.match.UdpMatch;
-import io.fnlab.model.netfilter.target.Dnat;
-import io.fnlab.model.netfilter.target.Jump;
-import io.fnlab.model.netfilter.target.Mark;
-import io.fnlab.model.netfilter.target.Masquerade;
-import io.fnlab.model.netfilter.target.Notrack;
-import io.fnlab.model.netfilter.target.Redirect;
-import io.fnlab.model.netfilter.target.Snat;
-import io.fnlab.model.netfilter.target.Target;
-import io.fnlab.model.netfilter.target.Verdict;
+import io.fnlab.model.netfilter.targets.Dnat;
+import io.fnlab.model.netfilter.targets.Jump;
+import io.fnlab.model.netfilter.targets.Mark;
+import io.fnlab.model.netfilter.targets.Masquerade;
+import io.fnlab.model.netfilter.targets.Notrack;
+import io.fnlab.model.netfilter.targets.Redirect;
+import io.fnlab.model.netfilter.targets.Snat;
+import io.fnlab.model.netfilter.targets.Target;
+import io.fnlab.model.netfilter.targets.Verdict;
 import io.fnlab.sim.host.TableWalker;
 import io.fnlab.sim.netfilter.HookState;
 import io.fnlab.sim.netfilter.NfVerdict;
@@ -73,7 +73,7 @@ public final class MiniWalker implements TableWalker {
                 if (v != null) return v;
                 continue;
             }
-            if (t instanceof io.fnlab.model.netfilter.target.Reject rj) {
+            if (t instanceof io.fnlab.model.netfilter.targets.Reject rj) {
                 ctx.reject(rj.with(), skb, state);
                 return NfVerdict.DROP;
             }

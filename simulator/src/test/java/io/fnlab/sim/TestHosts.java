@@ -8,7 +8,7 @@ import io.fnlab.model.netfilter.Ruleset;
 import io.fnlab.model.netfilter.Table;
 import io.fnlab.model.netfilter.TableName;
 import io.fnlab.model.netfilter.match.Match;
-import io.fnlab.model.netfilter.target.Target;
+import io.fnlab.model.netfilter.targets.Target;
 import io.fnlab.model.parse.SourceRef;
 import io.fnlab.model.route.Address;
 import io.fnlab.model.route.PolicyRule;

@@ -1,7 +1,7 @@
 package io.fnlab.model.netfilter;
 
 import io.fnlab.model.netfilter.match.Match;
-import io.fnlab.model.netfilter.target.Target;
+import io.fnlab.model.netfilter.targets.Target;
 import io.fnlab.model.parse.SourceRef;
 import java.util.List;
 

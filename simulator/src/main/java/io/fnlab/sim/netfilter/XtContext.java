@@ -1,6 +1,6 @@
 package io.fnlab.sim.netfilter;
 
-import io.fnlab.model.netfilter.target.Target;
+import io.fnlab.model.netfilter.targets.Target;
 import io.fnlab.sim.conntrack.ConntrackApi;
 import io.fnlab.sim.skb.SkBuff;
 import io.fnlab.sim.trace.Tracer;

@@ -7,7 +7,7 @@ import io.fnlab.model.netfilter.match.FragmentMatch;
 import io.fnlab.model.netfilter.match.IfaceMatch;
 import io.fnlab.model.netfilter.match.Match;
 import io.fnlab.model.netfilter.match.ProtoMatch;
-import io.fnlab.model.netfilter.target.Target;
+import io.fnlab.model.netfilter.targets.Target;
 import io.fnlab.sim.skb.SkBuff;
 import java.util.List;
 

@@ -1,17 +1,17 @@
 package io.fnlab.sim.netfilter;
 
-import io.fnlab.model.netfilter.target.Connmark;
-import io.fnlab.model.netfilter.target.Ct;
-import io.fnlab.model.netfilter.target.Dnat;
-import io.fnlab.model.netfilter.target.Log;
-import io.fnlab.model.netfilter.target.Mark;
-import io.fnlab.model.netfilter.target.Masquerade;
-import io.fnlab.model.netfilter.target.Notrack;
-import io.fnlab.model.netfilter.target.Redirect;
-import io.fnlab.model.netfilter.target.Reject;
-import io.fnlab.model.netfilter.target.Snat;
-import io.fnlab.model.netfilter.target.Target;
-import io.fnlab.model.netfilter.target.TraceTarget;
+import io.fnlab.model.netfilter.targets.Connmark;
+import io.fnlab.model.netfilter.targets.Ct;
+import io.fnlab.model.netfilter.targets.Dnat;
+import io.fnlab.model.netfilter.targets.Log;
+import io.fnlab.model.netfilter.targets.Mark;
+import io.fnlab.model.netfilter.targets.Masquerade;
+import io.fnlab.model.netfilter.targets.Notrack;
+import io.fnlab.model.netfilter.targets.Redirect;
+import io.fnlab.model.netfilter.targets.Reject;
+import io.fnlab.model.netfilter.targets.Snat;
+import io.fnlab.model.netfilter.targets.Target;
+import io.fnlab.model.netfilter.targets.TraceTarget;
 import io.fnlab.sim.skb.SkBuff;
 import io.fnlab.sim.trace.Step;
 

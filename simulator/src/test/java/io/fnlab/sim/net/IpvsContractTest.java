@@ -8,7 +8,7 @@ import io.fnlab.model.net.Protocol;
 import io.fnlab.model.netfilter.Hook;
 import io.fnlab.model.netfilter.TableName;
 import io.fnlab.model.netfilter.match.IfaceMatch;
-import io.fnlab.model.netfilter.target.Masquerade;
+import io.fnlab.model.netfilter.targets.Masquerade;
 import io.fnlab.model.scenario.Outcome;
 import io.fnlab.model.scenario.Server;
 import io.fnlab.sim.MiniWalker;

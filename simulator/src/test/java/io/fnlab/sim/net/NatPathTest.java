@@ -10,9 +10,9 @@ import io.fnlab.model.netfilter.TableName;
 import io.fnlab.model.netfilter.match.PortSpec;
 import io.fnlab.model.netfilter.match.ProtoMatch;
 import io.fnlab.model.netfilter.match.TcpMatch;
-import io.fnlab.model.netfilter.target.Dnat;
-import io.fnlab.model.netfilter.target.Mark;
-import io.fnlab.model.netfilter.target.NatRange;
+import io.fnlab.model.netfilter.targets.Dnat;
+import io.fnlab.model.netfilter.targets.Mark;
+import io.fnlab.model.netfilter.targets.NatRange;
 import io.fnlab.model.parse.SourceRef;
 import io.fnlab.model.scenario.Outcome;
 import io.fnlab.model.scenario.Traffic;
@@ -89,7 +89,7 @@ class NatPathTest {
     void aRejectAfterDnatAnswersFromTheAddressTheClientConnectedTo() {
         for (String with : List.of("icmp-port-unreachable", "tcp-reset")) {
             TestHosts.B d = Fixtures.director(false).rule(TableName.FILTER, "FORWARD",
-                    new io.fnlab.model.netfilter.target.Reject(with), new ProtoMatch(Protocol.TCP, false));
+                    new io.fnlab.model.netfilter.targets.Reject(with), new ProtoMatch(Protocol.TCP, false));
             Network n = Fixtures.network(new MiniWalker(), Fixtures.client(), d, Fixtures.server());
             FlowResult r = n.run(List.of(Fixtures.tcp("web", "client", "10.0.1.1:80"))).get(0);
             assertEquals(with.equals("tcp-reset") ? Outcome.RESET : Outcome.REFUSED, r.outcome(), () -> with + "\n" + EndToEndTest.dump(r));

@@ -6,7 +6,7 @@ import io.fnlab.model.ipvs.*;
 import io.fnlab.model.net.Ipv4;
 import io.fnlab.model.netfilter.TableName;
 import io.fnlab.model.netfilter.match.IfaceMatch;
-import io.fnlab.model.netfilter.target.Masquerade;
+import io.fnlab.model.netfilter.targets.Masquerade;
 import io.fnlab.model.scenario.Host;
 import io.fnlab.model.scenario.HostConfig;
 import io.fnlab.model.scenario.Outcome;

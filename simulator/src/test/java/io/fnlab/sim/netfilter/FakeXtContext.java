@@ -1,7 +1,7 @@
 package io.fnlab.sim.netfilter;
 
 import io.fnlab.model.net.FiveTuple;
-import io.fnlab.model.netfilter.target.Target;
+import io.fnlab.model.netfilter.targets.Target;
 import io.fnlab.sim.conntrack.ConntrackApi;
 import io.fnlab.sim.ipset.IpsetRegistry;
 import io.fnlab.sim.skb.SkBuff;

@@ -103,7 +103,7 @@ class IptablesSavePropertiesTest {
                     }
         for (Class<?> k : io.fnlab.model.netfilter.match.Match.class.getPermittedSubclasses())
             assertTrue(seen.contains(k), "never generated: " + k.getSimpleName());
-        for (Class<?> k : io.fnlab.model.netfilter.target.Target.class.getPermittedSubclasses())
+        for (Class<?> k : io.fnlab.model.netfilter.targets.Target.class.getPermittedSubclasses())
             assertTrue(seen.contains(k), "never generated: " + k.getSimpleName());
     }
 }

@@ -12,7 +12,7 @@ import io.fnlab.model.netfilter.match.IpvsMatch;
 import io.fnlab.model.netfilter.match.LimitMatch;
 import io.fnlab.model.netfilter.match.ProtoMatch;
 import io.fnlab.model.netfilter.match.TcpMatch;
-import io.fnlab.model.netfilter.target.Mark;
+import io.fnlab.model.netfilter.targets.Mark;
 import io.fnlab.model.parse.ParseError;
 import io.fnlab.model.parse.SourceRef;
 import java.util.List;

@@ -11,7 +11,7 @@ import io.fnlab.model.netfilter.Ruleset;
 import io.fnlab.model.netfilter.Table;
 import io.fnlab.model.netfilter.TableName;
 import io.fnlab.model.netfilter.match.*;
-import io.fnlab.model.netfilter.target.*;
+import io.fnlab.model.netfilter.targets.*;
 import io.fnlab.model.parse.SourceRef;
 import java.util.ArrayList;
 import java.util.EnumMap;

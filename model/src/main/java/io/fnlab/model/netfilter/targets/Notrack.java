@@ -1,4 +1,4 @@
-package io.fnlab.model.netfilter.target;
+package io.fnlab.model.netfilter.targets;
 
 /** NOTRACK (raw table): attach the untracked template, so conntrack and NAT ignore the packet. */
 public record Notrack() implements Target {

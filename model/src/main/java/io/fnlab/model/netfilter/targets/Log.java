@@ -1,4 +1,4 @@
-package io.fnlab.model.netfilter.target;
+package io.fnlab.model.netfilter.targets;
 
 /** LOG: prints to the kernel log and continues. Level null = default (warning). */
 public record Log(String prefix, String level, boolean tcpSequence, boolean tcpOptions, boolean ipOptions,

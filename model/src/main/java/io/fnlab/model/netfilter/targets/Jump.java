@@ -1,4 +1,4 @@
-package io.fnlab.model.netfilter.target;
+package io.fnlab.model.netfilter.targets;
 
 /** -j USERCHAIN: walk it, come back on RETURN or at its end. */
 public record Jump(String chain) implements Target {

@@ -1,4 +1,4 @@
-package io.fnlab.model.netfilter.target;
+package io.fnlab.model.netfilter.targets;
 
 /** TRACE (raw table): the simulator's traces already show every rule; this only flags the packet. */
 public record TraceTarget() implements Target {

@@ -1,4 +1,4 @@
-package io.fnlab.model.netfilter.target;
+package io.fnlab.model.netfilter.targets;
 
 /** CT --notrack (the other options, zones and helpers, are reported as not modelled). */
 public record Ct(boolean notrack, Integer zone, String helper) implements Target {

@@ -1,4 +1,4 @@
-package io.fnlab.model.netfilter.target;
+package io.fnlab.model.netfilter.targets;
 
 /** DNAT --to-destination RANGE [--random] [--persistent]. */
 public record Dnat(NatRange range, boolean random, boolean persistent) implements Target {

@@ -1,4 +1,4 @@
-package io.fnlab.model.netfilter.target;
+package io.fnlab.model.netfilter.targets;
 
 /** -g USERCHAIN: walk it; its RETURN (or end) returns to the caller of this chain. */
 public record Goto(String chain) implements Target {

@@ -1,4 +1,4 @@
-package io.fnlab.model.netfilter.target;
+package io.fnlab.model.netfilter.targets;
 
 /**
  * What -j (or -g) does. Standard verdicts, jumps, and the xt_* targets fnlab models. A target's

@@ -1,4 +1,4 @@
-package io.fnlab.model.netfilter.target;
+package io.fnlab.model.netfilter.targets;
 
 /** ACCEPT, DROP, RETURN. */
 public record Verdict(Kind kind) implements Target {

@@ -1,4 +1,4 @@
-package io.fnlab.model.netfilter.target;
+package io.fnlab.model.netfilter.targets;
 
 import io.fnlab.model.net.Ipv4;
 import io.fnlab.model.net.PortRange;

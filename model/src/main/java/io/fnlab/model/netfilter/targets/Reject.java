@@ -1,4 +1,4 @@
-package io.fnlab.model.netfilter.target;
+package io.fnlab.model.netfilter.targets;
 
 /** REJECT --reject-with TYPE (default icmp-port-unreachable; tcp-reset sends a RST). */
 public record Reject(String with) implements Target {

@@ -1,4 +1,4 @@
-package io.fnlab.model.netfilter.target;
+package io.fnlab.model.netfilter.targets;
 
 /**
  * CONNMARK: SET (ctmark = (ctmark &amp; ~mask) ^ value), SAVE (ctmark from skb->mark) or RESTORE

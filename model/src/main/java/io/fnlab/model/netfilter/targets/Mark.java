@@ -1,4 +1,4 @@
-package io.fnlab.model.netfilter.target;
+package io.fnlab.model.netfilter.targets;
 
 /**
  * MARK (revision 2): skb->mark = (skb->mark &amp; ~mask) ^ value. --set-mark v is v/0xffffffff,
