@@ -7,7 +7,6 @@ import io.fnlab.sim.host.SimHost;
 import io.fnlab.sim.net.Network;
 import io.fnlab.sim.skb.SkBuff;
 import java.util.List;
-import java.util.function.Consumer;
 
 /**
  * Packet walks through one simulated node with the tracer off: each connection is a client SYN
@@ -99,35 +98,15 @@ public final class WalkBench {
         return b;
     }
 
-    /** The node's only neighbourhood: every ARP request is answered, frames sent are recorded, not delivered. */
-    static final class BenchLink implements Link {
-        long clock;
+    /** The node's only neighbourhood: frames sent are recorded, not delivered. */
+    static final class BenchLink extends io.fnlab.sim.host.IsolatedLink {
         SkBuff last;
         String lastDev;
 
-        public String arpRequest(SimHost from, String dev, int sip, String sha, int tip) {
-            return "02:00:00:00:00:01";
-        }
-
-        public void transmit(SimHost from, String dev, String dstMac, SkBuff skb) {
+        @Override
+        protected void sent(String dev, SkBuff skb) {
             last = skb;
             lastDev = dev;
-        }
-
-        public void loopback(SimHost host, String dev, SkBuff skb) {
-            host.receive(dev, skb);
-        }
-
-        public void originate(SimHost host, SkBuff skb, String reason, Consumer<SkBuff> path) {
-            path.accept(skb);
-        }
-
-        public void disposition(String what) {}
-
-        public void after(SimHost host, long millis, Runnable r) {}
-
-        public long now() {
-            return clock;
         }
     }
 }

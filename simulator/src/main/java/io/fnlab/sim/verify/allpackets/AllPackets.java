@@ -18,7 +18,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.function.Consumer;
 
 /**
  * All-packets verification of one director, first version: the header space a new connection can
@@ -130,37 +129,17 @@ public final class AllPackets {
         return reps;
     }
 
-    /** The director's only neighbourhood: ARP always answered, the first frame sent kept. */
-    private static final class Capture implements Link {
-        long clock;
+    /** The director's only neighbourhood: the first frame sent is kept. */
+    private static final class Capture extends io.fnlab.sim.host.IsolatedLink {
         SkBuff out;
         String dev;
 
-        public String arpRequest(SimHost from, String dev, int sip, String sha, int tip) {
-            return "02:00:00:00:00:01";
-        }
-
-        public void transmit(SimHost from, String dev, String dstMac, SkBuff skb) {
+        @Override
+        protected void sent(String dev, SkBuff skb) {
             if (out == null) {
                 out = skb;
                 this.dev = dev;
             }
-        }
-
-        public void loopback(SimHost host, String dev, SkBuff skb) {
-            host.receive(dev, skb);
-        }
-
-        public void originate(SimHost host, SkBuff skb, String reason, Consumer<SkBuff> path) {
-            path.accept(skb);
-        }
-
-        public void disposition(String what) {}
-
-        public void after(SimHost host, long millis, Runnable r) {}
-
-        public long now() {
-            return clock;
         }
     }
 }
