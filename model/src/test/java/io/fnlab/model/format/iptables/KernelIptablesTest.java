@@ -67,7 +67,7 @@ class KernelIptablesTest {
     @BeforeAll
     static void createNamespace() throws Exception {
         boolean root = "root".equals(System.getProperty("user.name"));
-        if (!root || !onPath("iptables") || !onPath("ipset") || !onPath("ip") || !onPath("iptables-legacy")) return;
+        if (!root || !onPath("iptables") || !onPath("ipset") || !onPath("ip") || !onPath("iptables-legacy") || !onPath("nft")) return;
         ready = run(null, "ip", "netns", "add", NS).rc() == 0;
     }
 
@@ -80,7 +80,7 @@ class KernelIptablesTest {
     }
 
     static void requireLab() {
-        assumeTrue(ready, "needs root, ip, ipset, iptables and iptables-legacy");
+        assumeTrue(ready, "needs root, ip, ipset, iptables, iptables-legacy and nft (clean() empties both backends; without nft the nf_tables tables of an earlier case stay)");
     }
 
     static String withoutComments(String save) {
