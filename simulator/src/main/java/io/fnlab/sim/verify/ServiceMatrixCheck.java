@@ -366,9 +366,12 @@ public final class ServiceMatrixCheck {
             trace = c.trace();
             fix = fixFor(c, svc);
             if (svc.fullnat() && k.property() == Property.ESTABLISHED && !r.traces().isEmpty()
+                    && (c.kind() == null || "reply-bypasses-director".equals(c.kind()))
                     && forwardedWithoutSnat(r.traces().get(0), svc)) {
-                // On a fullnat director the stray reply is the consequence; the cause is why the SNAT
-                // the operator wrote did not apply to the forwarded packet (read from its first packet).
+                // On a fullnat director a stray reply (or a real server that cannot answer the client at
+                // all) is the consequence; the cause is why the SNAT the operator wrote did not apply to
+                // the forwarded packet, read from its first packet. A more specific diagnosis (a drop by
+                // a rule, a martian hairpin) stays as it is.
                 FullnatCause fc = fullnatCause(r, svc);
                 cause = fc.text() + "; so " + c.text();
                 kind = fc.kind();

@@ -282,4 +282,29 @@ class ServiceMatrixCheckTest {
         assertEquals(io.fnlab.model.scenario.Outcome.ESTABLISHED, broken.outcome());
         assertFalse(broken.closed());
     }
+
+    @Test
+    void verifyReportsTheMatrixInTextJsonAndJunit() throws Exception {
+        VerifyReport v = Verifier.verify(scenario(FULLNAT + "\niptables -A INPUT -s 10.0.0.101 -p tcp --dport 80 -j DROP", 1, "",
+                ""), 1);
+        assertFalse(v.holds());
+        String text = ReportWriter.text(v);
+        assertTrue(text.contains("ERROR [service-matrix] director: c2 does not reach TCP 10.0.0.1:80 on director: timeout"), text);
+        assertTrue(text.contains("trace of matrix-2#1"), text);
+        assertTrue(text.contains("the service matrix assumed one"), text);
+
+        var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(ReportWriter.json(v));
+        assertTrue(json.get("checks").toString().contains("\"service-matrix\""));
+        var f = java.util.stream.StreamSupport.stream(json.get("findings").spliterator(), false)
+                .filter(x -> x.get("check").asText().equals("service-matrix") && x.get("severity").asText().equals("ERROR"))
+                .findFirst().orElseThrow();
+        assertEquals("rule-drop", f.get("kind").asText());
+        assertEquals("INPUT", f.get("subject").asText());
+        assertEquals("trace", f.get("evidence").get(0).get("type").asText());
+        assertTrue(f.get("evidence").get(0).get("trace").get("hops").size() > 0);
+
+        String junit = ReportWriter.junit(v);
+        assertTrue(junit.matches("(?s).*<testcase classname=\"fnlab.matrix\" name=\"service-matrix\" time=\"0\">\\s*<failure .*"),
+                junit);
+    }
 }
