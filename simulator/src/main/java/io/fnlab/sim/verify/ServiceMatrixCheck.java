@@ -240,8 +240,9 @@ public final class ServiceMatrixCheck {
             Pair p = byFlow.get(r.flow());
             String det = r.detail() == null ? "" : r.detail();
             if (r.outcome() == Outcome.REFUSED && det.startsWith("connect: ")) {
+                // One entry per pair: its connections interleave with other pairs' in the results.
                 List<Pair> l = noRoute.computeIfAbsent(p.client(), k -> new ArrayList<>());
-                if (l.isEmpty() || l.get(l.size() - 1).flow() != p.flow()) l.add(p);
+                if (l.stream().noneMatch(x -> x.flow().id().equals(p.flow().id()))) l.add(p);
                 continue;
             }
             Failure f = check(p, r);

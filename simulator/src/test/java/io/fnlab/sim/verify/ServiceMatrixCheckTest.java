@@ -307,4 +307,20 @@ class ServiceMatrixCheckTest {
         assertTrue(junit.matches("(?s).*<testcase classname=\"fnlab.matrix\" name=\"service-matrix\" time=\"0\">\\s*<failure .*"),
                 junit);
     }
+
+    @Test
+    void aClientWithoutARouteToAServiceIsOneInfoPerClient() throws Exception {
+        // seed001-kube-clusterip: the outside client has no route to the ClusterIP nor to the NodePort
+        // on the pod network's address; the client pod reaches all three services.
+        Scenario s = ScenarioReader.read(Paths.get("../scenarios/seed001-kube-clusterip.yaml"));
+        ServiceMatrixCheck.Result r = ServiceMatrixCheck.run(s, 1);
+        assertEquals(List.of(), errors(r), r.toString());
+        assertEquals(6, r.pairs());
+        List<Finding> info = r.findings().stream().filter(f -> "client-no-route".equals(f.kind())).toList();
+        assertEquals(1, info.size(), info.toString());
+        assertEquals(Severity.INFO, info.get(0).severity());
+        assertEquals("client", info.get(0).subject());
+        assertTrue(info.get(0).verdict().startsWith("client has no route to 2 virtual service(s) (first: TCP 10.108.113.237:80 on node)"),
+                info.get(0).verdict());
+    }
 }
