@@ -104,15 +104,17 @@ public final class ServiceMatrixCheck {
         // ---- the services, the real servers' owners and their listeners ----
         List<Service> services = new ArrayList<>();
         int withoutServers = 0;
+        Map<Ipv4, String> owners = owners(s);
+        List<String> assumed = new ArrayList<>();
         for (Host d : s.hosts()) {
             boolean snatIntent = !snatRules(d).isEmpty();
             List<VirtualService> kept = new ArrayList<>();
-            boolean changed = false;
             List<String> notOwned = new ArrayList<>();
+            List<String> notRun = new ArrayList<>();
+            List<String> fwmark = new ArrayList<>();
             for (VirtualService v : d.config().ipvs().services()) {
                 if (v.key().isFwmark()) {
-                    notes.add(d.name() + ": " + v.key() + ": fwmark services are not modelled by the service matrix (which "
-                            + "packets carry the mark depends on rules it does not enumerate); check them with expectations");
+                    fwmark.add(v.key().toString());
                     kept.add(v);
                     continue;
                 }
@@ -123,20 +125,19 @@ public final class ServiceMatrixCheck {
                 }
                 List<RealServer> usable = new ArrayList<>();
                 List<RealServer> servers = new ArrayList<>();
-                Set<String> owners = new LinkedHashSet<>();
+                Set<String> serverHosts = new LinkedHashSet<>();
                 for (RealServer rs : v.servers()) {
-                    String owner = ownerOf(s, rs.address());
+                    String owner = owners.get(rs.address());
                     if (owner == null) {
                         // Not in the topology: the matrix cannot run its side, so its copy of the
                         // service does without it (a weight-0 server would still be hashed to by sh/dh/mh).
                         notOwned.add(v.key() + " -> " + rs.address() + ":" + rs.port());
-                        changed = true;
                         continue;
                     }
                     servers.add(rs);
                     if (rs.weight() <= 0) continue;
                     usable.add(rs);
-                    owners.add(owner);
+                    serverHosts.add(owner);
                     int port = rs.method() == ForwardMethod.MASQ ? rs.port() : v.key().port();
                     Protocol proto = v.key().protocol();
                     boolean listens = s.servers().stream().anyMatch(x -> x.host().equals(owner) && x.protocol().equals(proto)
@@ -145,37 +146,40 @@ public final class ServiceMatrixCheck {
                     String k = owner + "/" + proto + "/" + port;
                     if (!listens && !extraServers.containsKey(k)) {
                         extraServers.put(k, new Server(owner, proto, null, port, RESPONSE));
-                        notes.add(owner + ": no server of the scenario listens on " + proto + " port " + port + " (real server "
+                        assumed.add(owner + ": no server of the scenario listens on " + proto + " port " + port + " (real server "
                                 + rs.address() + ":" + rs.port() + " of " + v.key() + " on " + d.name()
                                 + "): the service matrix assumed one");
                     }
                 }
-                kept.add(v.withServers(servers));
-                boolean allMasq = usable.stream().allMatch(rs -> rs.method() == ForwardMethod.MASQ);
+                kept.add(servers.size() == v.servers().size() ? v : v.withServers(servers));
                 if (usable.isEmpty()) {
-                    if (v.servers().stream().anyMatch(rs -> rs.weight() > 0)) {
-                        findings.add(new Finding(ID, Severity.WARNING, d.name(), v.key() + ": no real server of weight > 0 is a "
-                                + "host of the scenario, so the service matrix cannot run it",
-                                "the matrix needs the real server's side (routes, listener) to follow a connection to the end",
-                                List.of(serviceEvidence(d, v)), "add the real servers as hosts of the scenario")
-                                .classified("real-server-not-in-topology", v.key().address() + ":" + v.key().port()));
-                    } else {
-                        withoutServers++;
-                    }
+                    if (v.servers().stream().anyMatch(rs -> rs.weight() > 0)) notRun.add(v.key().toString());
+                    else withoutServers++;
                     continue;
                 }
-                services.add(new Service(d, v, usable, owners, snatIntent && allMasq, services.size()));
+                boolean allMasq = usable.stream().allMatch(rs -> rs.method() == ForwardMethod.MASQ);
+                services.add(new Service(d, v, usable, serverHosts, snatIntent && allMasq, services.size()));
             }
+            if (!fwmark.isEmpty())
+                notes.add(d.name() + ": " + fwmark.size() + " fwmark service(s) (first: " + fwmark.get(0) + ") are not modelled "
+                        + "by the service matrix (which packets carry the mark depends on rules it does not enumerate); "
+                        + "check them with expectations");
             if (!notOwned.isEmpty()) {
+                // One finding per director, however many services: a kube node's endpoints are rarely all hosts.
                 findings.add(new Finding(ID, Severity.WARNING, d.name(), notOwned.size() + " real server(s) of " + d.name()
-                        + " are not hosts of the scenario (first: " + notOwned.get(0) + "); the service matrix left them out",
+                        + " are not hosts of the scenario (first: " + notOwned.get(0) + "); the service matrix left them out"
+                        + (notRun.isEmpty() ? "" : " and did not run the " + notRun.size() + " service(s) left without one (first: "
+                        + notRun.get(0) + ")"),
                         "the matrix needs the real server's side (routes, listener) to follow a connection to the end; "
                                 + "connections the director schedules to them are not checked",
                         List.of(), "add the real servers as hosts of the scenario")
                         .classified("real-server-not-in-topology", notOwned.get(0).substring(notOwned.get(0).indexOf("-> ") + 3)));
+                matrixHosts.put(d.name(), withServices(d, kept));
             }
-            if (changed) matrixHosts.put(d.name(), withServices(d, kept));
         }
+        if (assumed.size() <= 3) notes.addAll(assumed);
+        else notes.add("the service matrix assumed a listener on " + assumed.size() + " real servers that no server of the "
+                + "scenario listens on (first: " + assumed.get(0) + ")");
         if (withoutServers > 0)
             notes.add(withoutServers + " virtual service(s) without a real server of weight > 0: not run by the service matrix "
                     + "(IPVS refuses their connections by design, ip_vs_leave)");
@@ -489,13 +493,13 @@ public final class ServiceMatrixCheck {
         return client + "|" + p.number() + "|" + to.address() + "|" + to.port();
     }
 
-    /** The host that owns a real server's address (not on lo: a DR real server has the VIP there, not its RIP). */
-    private static String ownerOf(Scenario s, Ipv4 addr) {
-        for (Host h : s.hosts()) {
-            if (h.config().addresses().stream().anyMatch(a -> a.prefix().address().equals(addr) && !"lo".equals(a.device())))
-                return h.name();
-        }
-        return null;
+    /** Which host owns each address, not counting lo: a DR real server has the VIP there, not its RIP. */
+    private static Map<Ipv4, String> owners(Scenario s) {
+        Map<Ipv4, String> out = new HashMap<>();
+        for (Host h : s.hosts())
+            for (var a : h.config().addresses())
+                if (!"lo".equals(a.device())) out.putIfAbsent(a.prefix().address(), h.name());
+        return out;
     }
 
     private static Set<Ipv4> addresses(Host h) {
