@@ -75,8 +75,8 @@ public final class ServiceMatrixCheck {
     enum Property { ESTABLISHED, SERVED_BY_REAL_SERVER, CLOSED, DIRECTOR_SOURCE }
 
     /** A virtual service under test: the real servers of weight > 0 that a host of the scenario owns. */
-    private record Service(Host director, VirtualService vs, List<RealServer> servers, Set<String> serverHosts,
-                           boolean fullnat, int index) {
+    private record Service(Host director, Set<Ipv4> directorAddresses, VirtualService vs, List<RealServer> servers,
+                           Set<String> serverHosts, boolean fullnat, int index) {
         String label() {
             return vs.key().toString();
         }
@@ -108,6 +108,7 @@ public final class ServiceMatrixCheck {
         List<String> assumed = new ArrayList<>();
         for (Host d : s.hosts()) {
             boolean snatIntent = !snatRules(d).isEmpty();
+            Set<Ipv4> directorAddresses = addresses(d);
             List<VirtualService> kept = new ArrayList<>();
             List<String> notOwned = new ArrayList<>();
             List<String> notRun = new ArrayList<>();
@@ -158,7 +159,7 @@ public final class ServiceMatrixCheck {
                     continue;
                 }
                 boolean allMasq = usable.stream().allMatch(rs -> rs.method() == ForwardMethod.MASQ);
-                services.add(new Service(d, v, usable, serverHosts, snatIntent && allMasq, services.size()));
+                services.add(new Service(d, directorAddresses, v, usable, serverHosts, snatIntent && allMasq, services.size()));
             }
             if (!fwmark.isEmpty())
                 notes.add(d.name() + ": " + fwmark.size() + " fwmark service(s) (first: " + fwmark.get(0) + ") are not modelled "
@@ -239,14 +240,13 @@ public final class ServiceMatrixCheck {
 
         // ---- properties per connection, failures grouped ----
         Map<GroupKey, List<Failure>> groups = new LinkedHashMap<>();
-        Map<String, List<Pair>> noRoute = new LinkedHashMap<>();
+        Map<String, Map<String, Pair>> noRoute = new LinkedHashMap<>();
         for (FlowResult r : results) {
             Pair p = byFlow.get(r.flow());
             String det = r.detail() == null ? "" : r.detail();
             if (r.outcome() == Outcome.REFUSED && det.startsWith("connect: ")) {
                 // One entry per pair: its connections interleave with other pairs' in the results.
-                List<Pair> l = noRoute.computeIfAbsent(p.client(), k -> new ArrayList<>());
-                if (l.stream().noneMatch(x -> x.flow().id().equals(p.flow().id()))) l.add(p);
+                noRoute.computeIfAbsent(p.client(), k -> new LinkedHashMap<>()).putIfAbsent(p.flow().id(), p);
                 continue;
             }
             Failure f = check(p, r);
@@ -263,7 +263,7 @@ public final class ServiceMatrixCheck {
             }
         }
         for (var e : noRoute.entrySet()) {
-            Pair first = e.getValue().get(0);
+            Pair first = e.getValue().values().iterator().next();
             findings.add(new Finding(ID, Severity.INFO, e.getKey(), e.getKey() + " has no route to " + e.getValue().size()
                     + " virtual service(s) (first: " + first.svc().label() + " on " + first.svc().director().name()
                     + "); the service matrix did not check those pairs",
@@ -305,7 +305,7 @@ public final class ServiceMatrixCheck {
         if (svc.vs().key().protocol().equals(Protocol.TCP) && !r.closed()) {
             return new Failure(p, r, Property.CLOSED, "established, but the close did not complete (" + r.detail() + ")");
         }
-        if (svc.fullnat() && (r.serverView() == null || !addresses(svc.director()).contains(r.serverView().src()))) {
+        if (svc.fullnat() && (r.serverView() == null || !svc.directorAddresses().contains(r.serverView().src()))) {
             return new Failure(p, r, Property.DIRECTOR_SOURCE, "the real server on " + r.servedByHost() + " saw "
                     + (r.serverView() == null ? "nothing" : r.serverView().src() + ":" + r.serverView().sport()) + " as source");
         }
@@ -404,7 +404,7 @@ public final class ServiceMatrixCheck {
                 if (!(st instanceof Step.Rewrite rw)) continue;
                 if ("ip_vs".equals(rw.by()) && "DNAT".equals(rw.kind())) dnat = true;
                 if ("nf_nat".equals(rw.by()) && "SNAT".equals(rw.kind()) && rw.after() != null
-                        && addresses(svc.director()).contains(rw.after().src())) return false;
+                        && svc.directorAddresses().contains(rw.after().src())) return false;
             }
         }
         return dnat;
@@ -432,7 +432,7 @@ public final class ServiceMatrixCheck {
                                 "sysctl", "net.ipv4.vs.conntrack=0", "sysctl -w net.ipv4.vs.conntrack=1 on " + d);
                     }
                     if (st instanceof Step.Rewrite rw && "nf_nat".equals(rw.by()) && "SNAT".equals(rw.kind())
-                            && rw.after() != null && !addresses(svc.director()).contains(rw.after().src())) {
+                            && rw.after() != null && !svc.directorAddresses().contains(rw.after().src())) {
                         return new FullnatCause("on " + d + ", nat POSTROUTING rewrote the source of " + h.packet() + " to "
                                 + rw.after().src() + " (" + rw.detail() + "), which is not an address of " + d
                                 + ": replies to it do not come back through the director", "snat-wrong-source",
