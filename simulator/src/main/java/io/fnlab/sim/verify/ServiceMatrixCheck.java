@@ -221,12 +221,17 @@ public final class ServiceMatrixCheck {
                 byFlow.put(id, p);
             }
         }
-        if (skipped > 0)
-            findings.add(new Finding(ID, Severity.INFO, null, skipped + " client x service pair(s) not run: the scenario's "
-                    + "expectations say they must not be established (first: " + firstSkipped + ")",
-                    "an expectation with outcome reset, refused or timeout for a flow from that client to that VIP:port is "
-                            + "read as the author's intent (a firewall that blocks the client, say)", List.of(),
-                    "nothing to fix"));
+        int connections = pairs.stream().mapToInt(p -> p.flow().repeat()).sum();
+        // What the matrix covered, so that a reader sees it ran (and what it left to the author's intent).
+        findings.add(new Finding(ID, Severity.INFO, null, "ran " + pairs.size() + " client x service pair(s) ("
+                + clients.size() + " client(s) x " + services.size() + " service(s)), " + connections + " connection(s)"
+                + (skipped == 0 ? "" : "; " + skipped + " pair(s) not run: the scenario's expectations say they must not be "
+                + "established (first: " + firstSkipped + ")"),
+                "each connection must be established from VIP:vport, served by a real server and (TCP) closed both ways; "
+                        + "on fullnat services the real server must see a director address"
+                        + (skipped == 0 ? "" : "; an expectation with outcome reset, refused or timeout for a flow from a "
+                        + "client to a VIP:port is read as the author's intent (a firewall that blocks the client, say)"),
+                List.of(), "nothing to fix"));
 
         List<Server> servers = new ArrayList<>();
         for (Server x : s.servers()) {
@@ -279,7 +284,9 @@ public final class ServiceMatrixCheck {
         for (List<Failure> g : groups.values()) witnessServices.add(g.get(0).pair().svc().index());
         List<Traffic.Flow> again = pairs.stream().filter(p -> witnessServices.contains(p.svc().index())).map(Pair::flow).toList();
         Map<String, FlowResult> traced = new HashMap<>();
-        for (FlowResult r : run(hosts, servers, again, seed, true)) traced.put(r.connection(), r);
+        List<FlowResult> tracedResults = run(hosts, servers, again, seed, true);
+        for (FlowResult r : tracedResults) traced.put(r.connection(), r);
+        notes.addAll(Verifier.notModelled(tracedResults));
 
         for (var e : groups.entrySet()) findings.add(finding(e.getKey(), e.getValue(), traced));
         return new Result(findings, new ArrayList<>(notes), pairs.size(), results.size());
