@@ -366,9 +366,10 @@ public final class ServiceMatrixCheck {
             if (k.property() == Property.CLOSED) {
                 verdict = k.client() + " -> " + svc.label() + " on " + director + ": the connection is established but "
                         + "does not close (its FIN/ACK exchange does not complete)";
-                cause = c.kind() == null && c.text().equals(r.detail())
-                        ? "no packet of the close was dropped on the way, yet the client (TIME_WAIT) or the server (last ACK) "
-                        + "did not finish its side of the close" : c.text();
+                // FlowDiagnosis's drop causes all start with the host ("on director, ..."); anything else is its fallback.
+                cause = c.kind() == null && !c.text().startsWith("on ")
+                        ? "no packet of the close was dropped on the way, yet the client (FIN_WAIT to TIME_WAIT) or the server "
+                        + "(LAST_ACK to closed) did not finish its side of the close (client: " + r.detail() + ")" : c.text();
             } else {
                 verdict = k.client() + " does not reach " + svc.label() + " on " + director + ": " + w.what();
                 cause = c.text();
