@@ -327,4 +327,26 @@ class ServiceMatrixCheckTest {
         assertTrue(info.get(0).verdict().startsWith("client has no route to 2 virtual service(s) (first: TCP 10.108.113.237:80 on node)"),
                 info.get(0).verdict());
     }
+
+    @Test
+    void aDnatRuleInFrontOfIpvsIsAnswerNotFromARealServer() {
+        // nat PREROUTING DNATs the VIP to rs2, which is no real server of the service: IPVS never
+        // sees the connection, and the de-DNAT makes the answer come from VIP:vport all the same.
+        String script = """
+                ipvsadm -A -t 10.0.0.1:80 -s rr
+                ipvsadm -a -t 10.0.0.1:80 -r 10.0.1.2:8080 -m
+                iptables -t nat -A PREROUTING -d 10.0.0.1 -p tcp --dport 80 -j DNAT --to-destination 10.0.1.3:8080""";
+        ServiceMatrixCheck.Result r = ServiceMatrixCheck.run(scenario(script, 1, VIA_DIRECTOR, """
+                servers:
+                  - {host: rs1, proto: tcp, port: 8080, response: "rs1"}
+                  - {host: rs2, proto: tcp, port: 8080, response: "rs2"}
+                """), 1);
+        List<Finding> e = errors(r);
+        assertEquals(2, e.size(), e.toString());
+        Finding f = e.get(0);
+        assertEquals("c1 -> TCP 10.0.0.1:80 on director: answered by rs2, which is not a real server of the service", f.verdict());
+        assertEquals("served-by-non-real-server", f.kind());
+        assertEquals("rs2", f.subject());
+        assertTrue(hasTrace(f));
+    }
 }
