@@ -479,6 +479,8 @@ public final class ServiceMatrixCheck {
             case "reply-bypasses-director" -> "route the real servers' replies back through " + svc.director().name()
                     + ", or SNAT at the director (fullnat: iptables -t nat -A POSTROUTING -m ipvs --vaddr "
                     + svc.vip().address() + " --vport " + svc.vip().port() + " -j MASQUERADE and net.ipv4.vs.conntrack=1)";
+            case "routing-loop" -> "the packet circles between hosts that route it to each other: see the trace's routes "
+                    + "(DR needs the real server on a segment of the director; otherwise use -i or -m)";
             case "hairpin-not-masqueraded" -> "MASQUERADE a pod's connections to itself (kube-proxy's KUBE-LOOP-BACK ipset rule)";
             default -> "fix what the trace shows dropping or rewriting the packet (see the other findings)";
         };

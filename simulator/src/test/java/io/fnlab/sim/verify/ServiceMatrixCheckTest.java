@@ -349,4 +349,15 @@ class ServiceMatrixCheckTest {
         assertEquals("rs2", f.subject());
         assertTrue(hasTrace(f));
     }
+
+    @Test
+    void drToARealServerOffTheDirectorsSegmentIsALoop() throws Exception {
+        Scenario s = ScenarioReader.read(Paths.get("../scenarios/modes-dr-no-shared-segment.yaml"));
+        List<Finding> e = errors(ServiceMatrixCheck.run(s, 1));
+        assertEquals(1, e.size(), e.toString());
+        assertEquals("routing-loop", e.get(0).kind());
+        assertEquals("router", e.get(0).subject());
+        assertTrue(e.get(0).cause().contains("TTL expired"), e.get(0).cause());
+        assertTrue(e.get(0).fix().contains("segment of the director"), e.get(0).fix());
+    }
 }
