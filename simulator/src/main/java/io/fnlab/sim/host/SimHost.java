@@ -80,6 +80,9 @@ public final class SimHost implements IpStack, XtContext, Arp.Addrs {
     /** Told when a server socket on this host serves a flow. */
     public interface FlowListener {
         void served(String flow, String host, String socket, FiveTuple serverView);
+
+        /** A server socket on this host finished its side of the flow's TCP close. */
+        default void closed(String flow, String host) {}
     }
 
     public SimHost(Host model, List<Server> servers, TableWalker walker, RandomGenerator random) {
@@ -1042,6 +1045,10 @@ public final class SimHost implements IpStack, XtContext, Arp.Addrs {
 
         public void served(String flow, String socket, FiveTuple view) {
             flowListener.served(flow, name, socket, view);
+        }
+
+        public void closed(String flow) {
+            flowListener.closed(flow, name);
         }
     }
 }

@@ -22,7 +22,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
 import java.util.random.RandomGenerator;
@@ -56,6 +55,7 @@ public final class Network implements Link {
     private final EventLoop loop = new EventLoop();
     private final List<PacketTrace> traces = new ArrayList<>();
     private final Map<String, Served> served = new LinkedHashMap<>();
+    private final java.util.Set<String> serverClosed = new java.util.HashSet<>();
     private final Map<String, Ipvs> ipvs = new LinkedHashMap<>();
     private PacketTrace current;
     private long packetSeq;
@@ -111,7 +111,15 @@ public final class Network implements Link {
         RandomGenerator rnd = new SplittableRandom(seed ^ (model.name().hashCode() * 0x9E3779B97F4A7C15L));
         SimHost h = new SimHost(model, servers, walker, rnd);
         h.setLink(this);
-        h.setFlowListener((flow, host, socket, view) -> served.putIfAbsent(flow, new Served(host, socket, view)));
+        h.setFlowListener(new SimHost.FlowListener() {
+            public void served(String flow, String host, String socket, FiveTuple view) {
+                served.putIfAbsent(flow, new Served(host, socket, view));
+            }
+
+            public void closed(String flow, String host) {
+                serverClosed.add(flow);
+            }
+        });
         hosts.put(model.name(), h);
         Node hv = new Node(Node.Kind.HOST, model.name());
         topology.addVertex(hv);
@@ -243,15 +251,18 @@ public final class Network implements Link {
             loop.at(f.startMillis(), () -> startConnection(h, f, 0, conns, flowIds));
         }
         loop.run(horizon + 10_000);
+        // One pass over the traces, not one per connection: the service matrix runs thousands of connections.
+        Map<String, List<Trace>> byFlow = new java.util.HashMap<>();
+        for (PacketTrace pt : traces) byFlow.computeIfAbsent(pt.flow, k -> new ArrayList<>()).add(pt.toTrace());
         List<FlowResult> out = new ArrayList<>();
         for (int i = 0; i < conns.size(); i++) {
             ClientConn c = conns.get(i);
             Served s = served.get(c.flow);
-            List<Trace> ts = new ArrayList<>();
-            for (PacketTrace pt : traces) if (Objects.equals(pt.flow, c.flow)) ts.add(pt.toTrace());
+            List<Trace> ts = byFlow.getOrDefault(c.flow, List.of());
+            boolean closed = c.protocol.number() == 6 && c.timeWait && serverClosed.contains(c.flow);
             out.add(new FlowResult(flowIds.get(i), c.flow, c.outcome == null ? Outcome.TIMEOUT : c.outcome, c.detail,
                     c.tuple(), s == null ? null : s.view(), s == null ? null : s.host(), s == null ? null : s.socket(),
-                    c.response, ts));
+                    c.response, ts, closed));
         }
         return out;
     }

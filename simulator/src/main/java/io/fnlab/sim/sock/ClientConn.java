@@ -26,6 +26,8 @@ public final class ClientConn {
     public String detail;
     /** The host answered a SYN-ACK from elsewhere with a RST (tcp_v4_send_reset): the Outcome doc's "sent RST". */
     public String unexpectedSynAckFrom;
+    /** TCP: the peer's FIN arrived after this socket's own FIN (FIN_WAIT to TIME_WAIT): both directions are shut. */
+    public boolean timeWait;
     final Consumer<ClientConn> onOutcome;
 
     ClientConn(String flow, Protocol protocol, int raddr, int rport, byte[] request, boolean close,

@@ -32,4 +32,7 @@ public interface SockHost {
 
     /** A server socket took a connection or datagram of this flow: report it (who served, its view). */
     void served(String flow, String socket, FiveTuple serverView);
+
+    /** A server socket of this flow got the last ACK of its FIN (LAST_ACK to CLOSED): its side of the close is done. */
+    default void closed(String flow) {}
 }

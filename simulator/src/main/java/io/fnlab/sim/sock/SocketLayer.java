@@ -263,6 +263,7 @@ public final class SocketLayer {
         } else if (t.state.equals("LAST_ACK") && (f & ACK) != 0 && skb.ack == (t.sndNxt & 0xffffffffL)) {
             tcp.remove(key(t.laddr, t.lport, t.raddr, t.rport));
             if (tr.on()) tr.step(new Step.Delivered(sock, "last ACK: closed"));
+            host.closed(t.flow);
         }
     }
 
@@ -311,6 +312,7 @@ public final class SocketLayer {
             host.send(seg(c.laddr, c.lport, c.raddr, c.rport, ACK, c.sndNxt, c.rcvNxt, c.flow), "ACK of FIN");
             if (c.state == ClientConn.State.FIN_WAIT) {
                 c.state = ClientConn.State.CLOSED; // TIME_WAIT
+                c.timeWait = true;
                 tcp.remove(key(t.laddr, t.lport, t.raddr, t.rport));
                 if (tr.on()) tr.step(new Step.Delivered(sock, "FIN: TIME_WAIT"));
             } else if (c.close) {

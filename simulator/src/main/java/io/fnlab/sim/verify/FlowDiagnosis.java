@@ -44,6 +44,11 @@ final class FlowDiagnosis {
                         if (d.reason().contains("forwarding is disabled")) {
                             kind = "sysctl";
                             subject = "net.ipv4.ip_forward=0";
+                        } else if (d.reason().contains("TTL expired")) {
+                            // A packet that lives 64 hops on a few hosts goes round in circles: two
+                            // hosts route it to each other (DR to a real server off the director's segment).
+                            kind = "routing-loop";
+                            subject = h.host();
                         } else if (d.reason().startsWith("martian source") && d.reason().contains("local address")) {
                             // A host receiving a packet from one of its own addresses: a pod reaching
                             // itself through its service without the hairpin MASQUERADE.

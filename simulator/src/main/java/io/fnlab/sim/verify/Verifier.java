@@ -17,8 +17,9 @@ import java.util.Set;
 
 /**
  * fnlab's main job: the static checks, then the scenario's traffic through the simulated
- * kernels, then the author's expectations checked against what happened. Every finding that
- * claims a packet's fate carries that packet's trace.
+ * kernels, then the author's expectations checked against what happened, then the service
+ * matrix (every client x every virtual service, independent of the expectations). Every finding
+ * that claims a packet's fate carries that packet's trace.
  */
 public final class Verifier {
     public static final String EXPECTATION_CHECK = "expectations";
@@ -29,6 +30,7 @@ public final class Verifier {
         List<String> checks = new ArrayList<>();
         for (Check c : Lint.checks()) checks.add(c.id());
         checks.add(EXPECTATION_CHECK);
+        checks.add(ServiceMatrixCheck.ID);
         List<Finding> findings = new ArrayList<>(Lint.run(s));
 
         List<Traffic.Flow> flows = s.traffic().stream().filter(t -> t instanceof Traffic.Flow).map(t -> (Traffic.Flow) t).toList();
@@ -66,7 +68,12 @@ public final class Verifier {
                             : "fix what the trace shows dropping or rewriting the packet (see the other findings)",
                     cause.kind(), cause.subject()));
         }
-        return new VerifyReport(s.name(), s.path(), checks, findings, summaries, notModelled(results));
+        // The matrix runs in a network of its own: the scenario's flows above are not disturbed by it.
+        ServiceMatrixCheck.Result matrix = ServiceMatrixCheck.run(s, seed);
+        findings.addAll(matrix.findings());
+        List<String> notModelled = new ArrayList<>(notModelled(results));
+        for (String n : matrix.notModelled()) if (!notModelled.contains(n)) notModelled.add(n);
+        return new VerifyReport(s.name(), s.path(), checks, findings, summaries, notModelled);
     }
 
     private static String lower(Outcome o) {
