@@ -43,6 +43,21 @@ public final class LabRun {
     public record Result(Backend backend, Path out, Map<String, Path> captures, String kernel, LabResult lab, CompareReport report,
                          Map<String, String> kept, String keptExtra, Map<String, Long> droppedByKernel) {
 
+        /** The lab case ran to its end and every host has a capture (else an empty comparison would "agree"). */
+        public boolean ran() {
+            return lab.exitCode() == 0 && report.notCaptured().isEmpty() && !captures.isEmpty();
+        }
+
+        /** The verdict: the lab ran and its captures agree with the simulation. */
+        public boolean agrees() {
+            return ran() && report.agrees();
+        }
+
+        /** Packets the hosts' tcpdumps reported as dropped by the kernel, summed. */
+        public long drops() {
+            return droppedByKernel.values().stream().mapToLong(Long::longValue).sum();
+        }
+
         /** Hosts whose tcpdump reported packets dropped by the kernel: differences there may be the capture's, not the path's. */
         public List<String> warnings() {
             List<String> w = new ArrayList<>();
@@ -78,6 +93,11 @@ public final class LabRun {
 
     /** The lab plan: the scenario's topology and traffic, each host set up by its exported apply.sh; uname -r recorded. */
     public static LabPlan plan(Scenario s, Path exportDir) throws IOException {
+        return plan(s, exportDir, null);
+    }
+
+    /** As {@link #plan(Scenario, Path)}, the case named {@code name} (null: after the scenario). */
+    public static LabPlan plan(Scenario s, Path exportDir, String name) throws IOException {
         Map<String, String> setups = new LinkedHashMap<>();
         for (Host h : s.hosts()) {
             HostExport e = Exporter.export(s, h);
@@ -90,7 +110,7 @@ public final class LabRun {
         // let the last FIN/ACK exchange reach every capture before the cleanup stops tcpdump (a
         // loaded VM needs more than the script's own 0.3 s: rs1 of conn-reuse-mode lost its last four)
         steps.add(new LabPlan.LabStep.Run(s.hosts().get(0).name(), "sleep 1.5; uname -r", "uname.txt"));
-        return new LabPlan(base.name(), base.hosts(), base.servers(), steps, true);
+        return new LabPlan(name == null ? base.name() : name, base.hosts(), base.servers(), steps, true);
     }
 
     /** Runs the scenario on a real kernel, writes the captures and the manifest into out, and compares. */
@@ -109,7 +129,7 @@ public final class LabRun {
                 log.accept("running " + plan.name() + " in a VM");
                 r = new VmBackend(VmImage.ensure()).runPlans(List.of(plan), Duration.ofMinutes(5)).get(plan.name());
             }
-            return finish(s, scenarioFile, backend, out, seed, strict, r, Map.of(), "");
+            return finish(s, scenarioFile, backend, out, SimCapture.run(s, seed), strict, r, Map.of(), "");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -144,13 +164,13 @@ public final class LabRun {
             LabResult r = new LabResult(plan.name(), er.exitCode(), er.output(), files);
             Map<String, String> kept = new LinkedHashMap<>();
             for (LabPlan.LabHost h : plan.hosts()) kept.put(h.name(), LabScript.ns(prefix, h.name()));
-            return finish(s, scenarioFile, Backend.NETNS, out, seed, strict, r, kept, prefix + "-l2");
+            return finish(s, scenarioFile, Backend.NETNS, out, SimCapture.run(s, seed), strict, r, kept, prefix + "-l2");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    private static Result finish(Scenario s, Path scenarioFile, Backend backend, Path out, long seed, boolean strict, LabResult r,
+    static Result finish(Scenario s, Path scenarioFile, Backend backend, Path out, SimCapture sim, boolean strict, LabResult r,
                                  Map<String, String> kept, String keptExtra) throws IOException {
         Map<String, Path> captures = new LinkedHashMap<>();
         for (var f : r.outputs().entrySet()) {
@@ -166,7 +186,6 @@ public final class LabRun {
             drops.put(h, m.find() ? Long.parseLong(m.group(1)) : 0L);
         }
         writeManifest(out, s, scenarioFile, backend, kernel, captures);
-        SimCapture sim = SimCapture.run(s, seed);
         Comparison c = new Comparison(sim, strict);
         for (var e : captures.entrySet()) c.compare(e.getKey(), e.getValue());
         return new Result(backend, out, captures, kernel, r, c.report(), kept, keptExtra, drops);
