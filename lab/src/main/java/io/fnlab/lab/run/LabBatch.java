@@ -58,7 +58,9 @@ public final class LabBatch {
             }
             long agree = results.stream().filter(r -> r.result().agrees()).count();
             b.append(agree).append(" of ").append(results.size()).append(" scenarios agree with the simulation; results in ")
-                    .append(out).append("/NAME/\n");
+                    .append(out).append("/NAME/");
+            if (vmMillis > 0) b.append(" (one VM boot: ").append(vmMillis / 1000).append(" s)");
+            b.append('\n');
             return b.toString();
         }
 
@@ -81,6 +83,7 @@ public final class LabBatch {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("agrees", allAgree());
             m.put("out", out.toString());
+            m.put("vmMillis", vmMillis);
             m.put("scenarios", rows);
             try {
                 return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(m) + "\n";

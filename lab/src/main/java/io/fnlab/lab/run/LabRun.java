@@ -185,15 +185,21 @@ public final class LabRun {
             var m = java.util.regex.Pattern.compile("(\\d+) packets? dropped by kernel").matcher(r.text(h + ".tcpdump.log"));
             drops.put(h, m.find() ? Long.parseLong(m.group(1)) : 0L);
         }
-        writeManifest(out, s, scenarioFile, backend, kernel, captures);
         Comparison c = new Comparison(sim, strict);
         for (var e : captures.entrySet()) c.compare(e.getKey(), e.getValue());
-        return new Result(backend, out, captures, kernel, r, c.report(), kept, keptExtra, drops);
+        CompareReport report = c.report();
+        List<String> headlines = report.differences().stream().map(io.fnlab.lab.compare.Difference::headline).sorted().toList();
+        writeManifest(out, s, scenarioFile, backend, kernel, captures, drops, headlines);
+        return new Result(backend, out, captures, kernel, r, report, kept, keptExtra, drops);
     }
 
-    /** manifest.json: scenario file, backend, kernel (uname -r inside), capture points, date. */
-    public static void writeManifest(Path out, Scenario s, Path scenarioFile, Backend backend, String kernel, Map<String, Path> captures)
-            throws IOException {
+    /**
+     * manifest.json: scenario file, backend, kernel (uname -r inside), capture points, date, what
+     * each host's tcpdump lost, and the headlines of the differences this run's comparison reported
+     * (pcaps/ keeps them as its reviewed knownDifferences, see pcaps/README.md).
+     */
+    public static void writeManifest(Path out, Scenario s, Path scenarioFile, Backend backend, String kernel, Map<String, Path> captures,
+                                     Map<String, Long> droppedByKernel, List<String> differences) throws IOException {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("scenario", scenarioFile == null ? s.path() : scenarioFile.toString());
         m.put("scenarioName", s.name());
@@ -202,8 +208,10 @@ public final class LabRun {
         Map<String, String> points = new LinkedHashMap<>();
         captures.forEach((h, p) -> points.put(h, p.getFileName().toString()));
         m.put("points", points);
-        m.put("capture", "tcpdump -i any (Linux cooked v2), one file per host");
+        m.put("capture", LabScript.TCPDUMP + " (Linux cooked v2), one file per host");
         m.put("date", Instant.now().toString());
+        m.put("droppedByKernel", droppedByKernel);
+        m.put("knownDifferences", differences);
         Files.writeString(out.resolve("manifest.json"), new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(m) + "\n");
     }
 }
