@@ -101,7 +101,13 @@ public final class LabScript {
         }
         s.append("  return 0\n}\n");
         s.append("trap 'fnlab_cleanup' EXIT\ntrap 'fnlab_cleanup; exit 130' INT TERM\n");
-        s.append("fnlab_wait_for() { i=0; while ! grep -q \"$2\" \"$1\" 2>/dev/null; do i=$((i+1)); [ $i -gt 1200 ] && return 1; sleep 0.05; done; }\n");
+        // waits up to 60 s (a loaded TCG guest running several cases starts tcpdump slowly) for a
+        // line in a log; read and case are builtins, so a waiting case forks only its sleep and
+        // leaves the single vCPU to the cases doing work (grep every 50 ms cost each waiter ~40%)
+        s.append("fnlab_wait_for() {\n  i=0\n  while [ $i -le 600 ]; do\n")
+                .append("    if [ -f \"$1\" ]; then\n")
+                .append("      while IFS= read -r l || [ -n \"$l\" ]; do case $l in *\"$2\"*) return 0;; esac; done < \"$1\"\n")
+                .append("    fi\n    i=$((i+1)); sleep 0.1\n  done\n  return 1\n}\n");
 
         // namespaces and segments
         for (String n : nss) s.append("ip netns add ").append(n).append(" || exit 90\n");
