@@ -163,9 +163,11 @@ public final class LabBatch {
                 Map<String, Long> estimate = new LinkedHashMap<>();
                 for (Item i : vm) estimate.put(i.name(), estimateMillis(sims.get(i.name())));
                 List<List<LabPlan>> laneList = lanes(vm.stream().map(i -> plans.get(i.name())).toList(), estimate, lanes);
-                long longest = laneList.stream().mapToLong(l -> l.stream().mapToLong(p -> estimate.get(p.name())).sum()).max().orElse(0);
-                // boot, module loading and a loaded single vCPU: generous, a hung guest still ends
-                Duration timeout = Duration.ofMillis(Math.max(Duration.ofMinutes(5).toMillis(), 120_000 + 4 * longest));
+                long total = estimate.values().stream().mapToLong(Long::longValue).sum();
+                // the cases share one TCG vCPU, so the sum counts, not the longest lane; x3 for a
+                // loaded host (19 library cases: ~215 s estimated, 240-290 s on a 2-core machine at
+                // load 8-10). Generous: only a hung guest ever waits it out
+                Duration timeout = Duration.ofMillis(Math.max(Duration.ofMinutes(5).toMillis(), 180_000 + 3 * total));
                 progress.accept("running " + vm.size() + " scenario(s) in one VM boot, " + laneList.size() + " lane(s)");
                 long t0 = System.nanoTime();
                 labs.putAll(new VmBackend(VmImage.ensure(), 1024).runPlans(laneList, timeout, line -> {
