@@ -103,7 +103,7 @@ public final class LabScript {
         s.append("trap 'fnlab_cleanup' EXIT\ntrap 'fnlab_cleanup; exit 130' INT TERM\n");
         // waits up to 60 s (a loaded TCG guest running several cases starts tcpdump slowly) for a
         // line in a log; read and case are builtins, so a waiting case forks only its sleep and
-        // leaves the single vCPU to the cases doing work (grep every 50 ms cost each waiter ~40%)
+        // leaves the single vCPU to the cases doing work (it forked grep and sleep every 50 ms)
         s.append("fnlab_wait_for() {\n  i=0\n  while [ $i -le 600 ]; do\n")
                 .append("    if [ -f \"$1\" ]; then\n")
                 .append("      while IFS= read -r l || [ -n \"$l\" ]; do case $l in *\"$2\"*) return 0;; esac; done < \"$1\"\n")
