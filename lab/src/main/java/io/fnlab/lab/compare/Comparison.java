@@ -222,8 +222,9 @@ public final class Comparison {
             if ((s.tcpFlags() & 0x10) != 0 && (r.tcpFlags() & 0x10) != 0 && (strict || !fin) && !b.seq(to, s.ack() - 1, r.ack() - 1, false))
                 out.add(prefix + "ack: captured " + r.ack() + ", simulated " + s.ack());
         }
-        // an ICMP error quotes as much of the offending packet as fits in 576 bytes (icmp_send), so
-        // its length follows the TCP options of the quoted SYN, which fnlab does not model
+        // an ICMP error quotes as much of the offending packet as fits in 576 bytes (icmp_send), and
+        // so does the simulated one (PacketEncoder.quotedLength), but its length follows the TCP
+        // options of the quoted SYN (20 bytes on a real 6.1 kernel), which fnlab does not model
         boolean icmpError = p == 1 && CapturedPacket.isIcmpError(s.icmpType());
         // an IPIP packet's length is its inner packet's, compared below field by field (TCP options aside)
         boolean tunnel = p == 4 && s.inner() != null && r.inner() != null;

@@ -18,10 +18,18 @@ public final class PacketEncoder {
         return 20 + l4Length(s);
     }
 
-    /** Bytes of {@code s} an ICMP error quotes: its IP header and 8 bytes of what follows. */
+    /**
+     * Bytes of {@code s} an ICMP error quotes: as much of the offending packet as fits in a
+     * 576-byte error (__icmp_send: room = min(mtu, 576) - IP header - ICMP header), not RFC 792's
+     * minimum of the IP header and 8 bytes. A real 6.1 kernel's port unreachable about a SYN is
+     * 88 bytes: 20 + 8 + the whole 60-byte SYN (pcaps/kube-ipvs-node).
+     */
     public static int quotedLength(SkBuff s) {
-        return Math.min(length(s), 28);
+        return Math.min(length(s), ICMP_QUOTE_ROOM);
     }
+
+    /** 576 - 20 (IP header, no options) - 8 (ICMP header): icmp_send's room for the quote. */
+    public static final int ICMP_QUOTE_ROOM = 548;
 
     private static int l4Length(SkBuff s) {
         return switch (s.protocol) {

@@ -43,6 +43,21 @@ public final class LabRun {
     public record Result(Backend backend, Path out, Map<String, Path> captures, String kernel, LabResult lab, CompareReport report,
                          Map<String, String> kept, String keptExtra, Map<String, Long> droppedByKernel) {
 
+        /** The lab case ran to its end and every host has a capture (else an empty comparison would "agree"). */
+        public boolean ran() {
+            return lab.exitCode() == 0 && report.notCaptured().isEmpty() && !captures.isEmpty();
+        }
+
+        /** The verdict: the lab ran and its captures agree with the simulation. */
+        public boolean agrees() {
+            return ran() && report.agrees();
+        }
+
+        /** Packets the hosts' tcpdumps reported as dropped by the kernel, summed. */
+        public long drops() {
+            return droppedByKernel.values().stream().mapToLong(Long::longValue).sum();
+        }
+
         /** Hosts whose tcpdump reported packets dropped by the kernel: differences there may be the capture's, not the path's. */
         public List<String> warnings() {
             List<String> w = new ArrayList<>();
@@ -78,6 +93,11 @@ public final class LabRun {
 
     /** The lab plan: the scenario's topology and traffic, each host set up by its exported apply.sh; uname -r recorded. */
     public static LabPlan plan(Scenario s, Path exportDir) throws IOException {
+        return plan(s, exportDir, null);
+    }
+
+    /** As {@link #plan(Scenario, Path)}, the case named {@code name} (null: after the scenario). */
+    public static LabPlan plan(Scenario s, Path exportDir, String name) throws IOException {
         Map<String, String> setups = new LinkedHashMap<>();
         for (Host h : s.hosts()) {
             HostExport e = Exporter.export(s, h);
@@ -90,7 +110,7 @@ public final class LabRun {
         // let the last FIN/ACK exchange reach every capture before the cleanup stops tcpdump (a
         // loaded VM needs more than the script's own 0.3 s: rs1 of conn-reuse-mode lost its last four)
         steps.add(new LabPlan.LabStep.Run(s.hosts().get(0).name(), "sleep 1.5; uname -r", "uname.txt"));
-        return new LabPlan(base.name(), base.hosts(), base.servers(), steps, true);
+        return new LabPlan(name == null ? base.name() : name, base.hosts(), base.servers(), steps, true);
     }
 
     /** Runs the scenario on a real kernel, writes the captures and the manifest into out, and compares. */
@@ -109,7 +129,7 @@ public final class LabRun {
                 log.accept("running " + plan.name() + " in a VM");
                 r = new VmBackend(VmImage.ensure()).runPlans(List.of(plan), Duration.ofMinutes(5)).get(plan.name());
             }
-            return finish(s, scenarioFile, backend, out, seed, strict, r, Map.of(), "");
+            return finish(s, scenarioFile, backend, out, SimCapture.run(s, seed), strict, r, Map.of(), "");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -144,13 +164,13 @@ public final class LabRun {
             LabResult r = new LabResult(plan.name(), er.exitCode(), er.output(), files);
             Map<String, String> kept = new LinkedHashMap<>();
             for (LabPlan.LabHost h : plan.hosts()) kept.put(h.name(), LabScript.ns(prefix, h.name()));
-            return finish(s, scenarioFile, Backend.NETNS, out, seed, strict, r, kept, prefix + "-l2");
+            return finish(s, scenarioFile, Backend.NETNS, out, SimCapture.run(s, seed), strict, r, kept, prefix + "-l2");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    private static Result finish(Scenario s, Path scenarioFile, Backend backend, Path out, long seed, boolean strict, LabResult r,
+    static Result finish(Scenario s, Path scenarioFile, Backend backend, Path out, SimCapture sim, boolean strict, LabResult r,
                                  Map<String, String> kept, String keptExtra) throws IOException {
         Map<String, Path> captures = new LinkedHashMap<>();
         for (var f : r.outputs().entrySet()) {
@@ -165,16 +185,21 @@ public final class LabRun {
             var m = java.util.regex.Pattern.compile("(\\d+) packets? dropped by kernel").matcher(r.text(h + ".tcpdump.log"));
             drops.put(h, m.find() ? Long.parseLong(m.group(1)) : 0L);
         }
-        writeManifest(out, s, scenarioFile, backend, kernel, captures);
-        SimCapture sim = SimCapture.run(s, seed);
         Comparison c = new Comparison(sim, strict);
         for (var e : captures.entrySet()) c.compare(e.getKey(), e.getValue());
-        return new Result(backend, out, captures, kernel, r, c.report(), kept, keptExtra, drops);
+        CompareReport report = c.report();
+        List<String> headlines = report.differences().stream().map(io.fnlab.lab.compare.Difference::headline).sorted().toList();
+        writeManifest(out, s, scenarioFile, backend, kernel, captures, drops, headlines);
+        return new Result(backend, out, captures, kernel, r, report, kept, keptExtra, drops);
     }
 
-    /** manifest.json: scenario file, backend, kernel (uname -r inside), capture points, date. */
-    public static void writeManifest(Path out, Scenario s, Path scenarioFile, Backend backend, String kernel, Map<String, Path> captures)
-            throws IOException {
+    /**
+     * manifest.json: scenario file, backend, kernel (uname -r inside), capture points, date, what
+     * each host's tcpdump lost, and the headlines of the differences this run's comparison reported
+     * (pcaps/ keeps them as its reviewed knownDifferences, see pcaps/README.md).
+     */
+    public static void writeManifest(Path out, Scenario s, Path scenarioFile, Backend backend, String kernel, Map<String, Path> captures,
+                                     Map<String, Long> droppedByKernel, List<String> differences) throws IOException {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("scenario", scenarioFile == null ? s.path() : scenarioFile.toString());
         m.put("scenarioName", s.name());
@@ -183,8 +208,10 @@ public final class LabRun {
         Map<String, String> points = new LinkedHashMap<>();
         captures.forEach((h, p) -> points.put(h, p.getFileName().toString()));
         m.put("points", points);
-        m.put("capture", "tcpdump -i any (Linux cooked v2), one file per host");
+        m.put("capture", LabScript.TCPDUMP + " (Linux cooked v2), one file per host");
         m.put("date", Instant.now().toString());
+        m.put("droppedByKernel", droppedByKernel);
+        m.put("knownDifferences", differences);
         Files.writeString(out.resolve("manifest.json"), new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(m) + "\n");
     }
 }

@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -50,6 +51,14 @@ public final class VmBackend {
      * under /out), collects /out and powers off. The VM is killed when {@code timeout} passes.
      */
     public VmResult run(String jobScript, Map<String, byte[]> inputFiles, Duration timeout) {
+        return run(jobScript, inputFiles, timeout, null);
+    }
+
+    /**
+     * As {@link #run(String, Map, Duration)}, handing each console line to {@code consoleLine} as it
+     * arrives; the caller then reports progress itself, so the raw console is not echoed to a terminal.
+     */
+    public VmResult run(String jobScript, Map<String, byte[]> inputFiles, Duration timeout, Consumer<String> consoleLine) {
         Path tmp = null;
         Process qemu = null;
         Thread hook = null;
@@ -71,7 +80,7 @@ public final class VmBackend {
             hook = new Thread(() -> { Exec.kill(p); Exec.deleteTree(cleanupDir); }, "fnlab-vm-cleanup");
             Runtime.getRuntime().addShutdownHook(hook);
             ByteArrayOutputStream console = new ByteArrayOutputStream();
-            Thread drain = tee(p.getInputStream(), console);
+            Thread drain = tee(p.getInputStream(), console, consoleLine == null ? l -> {} : consoleLine, consoleLine == null);
             boolean done = p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
             if (!done) Exec.kill(p);
             drain.join(5000);
@@ -113,6 +122,17 @@ public final class VmBackend {
         return io.fnlab.lab.netns.LabResult.fromVm(cases, r);
     }
 
+    /**
+     * As {@link #runPlans(List, Duration)} with the cases in lanes that run side by side (see
+     * LabScript.vmJobLanes); {@code consoleLine} sees the guest's console lines as they come
+     * ("FNLAB-CASE-END NAME RC" when a case is done).
+     */
+    public Map<String, io.fnlab.lab.netns.LabResult> runPlans(List<List<io.fnlab.lab.netns.LabPlan>> lanes, Duration timeout,
+                                                               Consumer<String> consoleLine) {
+        VmResult r = run(io.fnlab.lab.netns.LabScript.vmJobLanes(lanes), Map.of(), timeout, consoleLine);
+        return io.fnlab.lab.netns.LabResult.fromVm(lanes.stream().flatMap(List::stream).toList(), r);
+    }
+
     /** The image's initramfs followed by a small cpio with /job/job.sh and /job/in/*. */
     private void writeInitrd(Path initrd, String jobScript, Map<String, byte[]> inputs) throws IOException {
         try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(initrd))) {
@@ -129,14 +149,27 @@ public final class VmBackend {
         }
     }
 
-    private static Thread tee(InputStream in, ByteArrayOutputStream sink) {
-        boolean tty = System.console() != null;
+    private static Thread tee(InputStream in, ByteArrayOutputStream sink, Consumer<String> consoleLine, boolean echo) {
+        boolean tty = echo && System.console() != null;
         Thread t = new Thread(() -> {
             byte[] buf = new byte[8192];
+            ByteArrayOutputStream line = new ByteArrayOutputStream();
             try (in) {
                 for (int n; (n = in.read(buf)) > 0; ) {
                     synchronized (sink) { sink.write(buf, 0, n); }
                     if (tty) System.err.write(buf, 0, n);
+                    for (int i = 0; i < n; i++) {
+                        if (buf[i] != '\n') {
+                            if (buf[i] != '\r') line.write(buf[i]);
+                            continue;
+                        }
+                        try {
+                            consoleLine.accept(line.toString(StandardCharsets.UTF_8));
+                        } catch (RuntimeException ignored) {
+                            // a listener's bug must not stop the drain (qemu would block on a full pipe)
+                        }
+                        line.reset();
+                    }
                 }
             } catch (IOException ignored) {
                 // qemu is gone

@@ -44,6 +44,29 @@ class LabScriptTest {
     }
 
     @Test
+    void lanesRunSideBySideEachInOrderAndTheJobWaitsForAll() {
+        String j = LabScript.vmJobLanes(List.of(List.of(plan("one"), plan("two")), List.of(plan("three"))));
+        // a lane is one background subshell; its cases run one after another inside it
+        assertEquals(2, j.split("\n\\) &\n", -1).length - 1, j);
+        assertTrue(j.indexOf("FNLAB-CASE-END one") < j.indexOf("FNLAB-CASE-BEGIN two"), "lane order kept");
+        assertTrue(j.indexOf("FNLAB-CASE-END two") < j.indexOf(") &\n"), "two in the first lane");
+        assertTrue(j.strip().endsWith("wait"), "the job ends only when every lane has");
+        // namespace prefixes stay distinct across lanes
+        assertTrue(j.contains("fnlab-c0-a") && j.contains("fnlab-c1-a") && j.contains("fnlab-c2-a"));
+        assertThrows(IllegalArgumentException.class, () -> LabScript.vmJobLanes(List.of(List.of(plan("one")), List.of(plan("one")))));
+        // one lane is the plain sequential job
+        assertEquals(LabScript.vmJob(List.of(plan("one"), plan("two"))), LabScript.vmJobLanes(List.of(List.of(plan("one"), plan("two")), List.of())));
+        assertTrue(!LabScript.vmJob(List.of(plan("one"))).contains("wait\n"));
+    }
+
+    @Test
+    void everyCaptureHasARingThatHoldsABurst() {
+        // -i any: libpcap sizes ring frames by the snaplen, so both must be set (see LabScript.TCPDUMP)
+        String s = LabScript.standalone(plan("x"), "fnlab-t-1", "/tmp/o", "/p");
+        assertEquals(2, s.split(" tcpdump -Z root -U --immediate-mode -s 2048 -B 4096 -n -i any -w ", -1).length - 1, s);
+    }
+
+    @Test
     void badNamesAreRejectedBeforeAnyShellIsWritten() {
         assertThrows(IllegalArgumentException.class, () -> plan("Bad Name"));
         assertThrows(IllegalArgumentException.class, () -> new LabPlan("x",

@@ -78,7 +78,7 @@ class CaptureFormatTest {
         CapturedPacket unreach = p.get(4);
         assertEquals(3, unreach.icmpType());
         assertEquals(3, unreach.icmpCode());
-        assertEquals(28, unreach.payloadLength());
+        assertEquals(20 + 8 + 5, unreach.payloadLength(), "the whole quoted UDP datagram, as icmp_send quotes it");
         assertNotNull(unreach.quoted());
         assertEquals(Ipv4.parse("10.0.0.53"), unreach.quoted().dst());
         assertEquals(41000, unreach.quoted().sport());
@@ -120,6 +120,23 @@ class CaptureFormatTest {
         assertEquals(1L, st.skipped().get("ethertype 0x88cc"));
         assertEquals(1L, st.skipped().get("ethernet frame shorter than 14 bytes"));
         assertTrue(st.report().contains("skipped 2 arp (first: frame 0)"), st.report());
+    }
+
+    @Test
+    void anIcmpErrorQuotesTheWholeOffendingPacketUpTo576Bytes() {
+        // icmp_send quotes as much as fits in 576 bytes, not RFC 792's IP header + 8
+        SkBuff err = new SkBuff();
+        err.protocol = 1;
+        err.dport = 3 << 8 | 3;
+        err.icmpInner = Packets.syn();
+        assertEquals(20 + 8 + 40, PacketEncoder.encode(err).length, "the whole 40-byte simulated SYN");
+        err.icmpInner = Packets.udp();
+        err.icmpInner.payload = new byte[1200];
+        byte[] big = PacketEncoder.encode(err);
+        assertEquals(576, big.length, "cut at icmp_send's room");
+        byte[] quoted = PacketEncoder.encode(err.icmpInner);
+        assertEquals(java.util.Arrays.toString(java.util.Arrays.copyOf(quoted, 548)),
+                java.util.Arrays.toString(java.util.Arrays.copyOfRange(big, 28, 576)), "the quote is the packet's first bytes");
     }
 
     @Test
