@@ -249,8 +249,12 @@ public final class AllPackets {
      * design, like a NodePort on the node's address), or not a local address at all.
      */
     private String serviceOnly(int vip) {
-        for (Address a : model.config().addresses()) {
-            if (a.prefix().address().bits() != vip) continue;
+        if (addressByBits == null) {
+            addressByBits = new HashMap<>();
+            for (Address a : model.config().addresses()) addressByBits.putIfAbsent(a.prefix().address().bits(), a);
+        }
+        Address a = addressByBits.get(vip);
+        if (a != null) {
             Interface.Kind k = kind(a.device());
             if (k == Interface.Kind.DUMMY || k == Interface.Kind.LOOPBACK || a.prefix().length() == 32) return null;
             return "it is the director's own address " + a.prefix() + " on " + a.device() + ": its other ports are the host's";
@@ -258,6 +262,8 @@ public final class AllPackets {
         if (!h.isLocalAddress(vip)) return "it is not a local address of the director";
         return null;
     }
+
+    private Map<Integer, Address> addressByBits;
 
     private Interface.Kind kind(String dev) {
         Device d = h.devices().get(dev);
@@ -346,6 +352,17 @@ public final class AllPackets {
 
     /** The interface a client at addr reaches the director by (the route back), or null when addr is no client. */
     private String clientDev(int a) {
+        String d = clientDevCache.get(a);
+        if (d == null) {
+            d = clientDevUncached(a);
+            clientDevCache.put(a, d == null ? "" : d);
+        }
+        return d == null || d.isEmpty() ? null : d;
+    }
+
+    private final Map<Integer, String> clientDevCache = new HashMap<>();
+
+    private String clientDevUncached(int a) {
         int top = a >>> 24;
         if (top == 0 || top == 127 || top >= 224 || h.isLocalAddress(a)) return null;
         RouteResult r = h.fib().lookup(a, 0, 0, "lo", null);

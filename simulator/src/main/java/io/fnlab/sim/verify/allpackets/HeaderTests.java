@@ -44,6 +44,8 @@ final class HeaderTests {
     private final Map<Integer, Map<Integer, List<Rule>>> byDst = new HashMap<>();
     private final Map<String, IpSet> sets;
     private final Map<SetMatch, SetView> views = new HashMap<>();
+    /** Each rule's set matches resolved once (a record's hashCode walks its lists: too slow per lookup). */
+    private final Map<Rule, SetView[]> ruleSets = new java.util.IdentityHashMap<>();
     private final List<Rule> all = new ArrayList<>();
 
     HeaderTests(HostConfig c) {
@@ -52,6 +54,14 @@ final class HeaderTests {
             for (Chain ch : t.chains())
                 for (Rule r : ch.rules()) {
                     all.add(r);
+                    SetView[] sv = new SetView[r.matches().size()];
+                    boolean any = false;
+                    for (int i = 0; i < sv.length; i++)
+                        if (r.matches().get(i) instanceof SetMatch sm) {
+                            sv[i] = view(sm);
+                            any = true;
+                        }
+                    if (any) ruleSets.put(r, sv);
                     Prefix d = null;
                     for (Match m : r.matches())
                         if (m instanceof AddrMatch a && a.dir() == AddrMatch.Direction.DST && !a.negated()) d = a.prefix();
@@ -97,7 +107,9 @@ final class HeaderTests {
 
     /** False when a destination-side test of r cannot hold for a packet seen as v. */
     boolean dstMay(Rule r, View v) {
-        for (Match m : r.matches()) {
+        List<Match> ms = r.matches();
+        for (int i = 0; i < ms.size(); i++) {
+            Match m = ms.get(i);
             if (m instanceof AddrMatch a) {
                 if (a.dir() == AddrMatch.Direction.DST && SetView.contains(a.prefix(), v.daddr()) == a.negated()) return false;
             } else if (m instanceof ProtoMatch p) {
@@ -122,10 +134,10 @@ final class HeaderTests {
                     if (in == ir.dstNegated()) return false;
                 }
             } else if (m instanceof SetMatch s) {
-                SetView sv = view(s);
+                SetView sv = ruleSets.get(r)[i];
                 if (sv == null || s.negated() || s.returnNomatch()) continue; // a missing set is lint's business
                 if (sv.neverMatches()) return false;
-                if (sv.hasDst() && sv.entriesFor(v).isEmpty()) return false;
+                if (sv.hasDst() && !sv.anyFor(v)) return false;
             }
         }
         return true;
@@ -137,7 +149,9 @@ final class HeaderTests {
 
     /** Adds r's source-side tests, as seen by a packet to v, to the source address and port cuts. */
     void srcCuts(Rule r, View v, Cells addr, Cells sport) {
-        for (Match m : r.matches()) {
+        List<Match> ms = r.matches();
+        for (int i = 0; i < ms.size(); i++) {
+            Match m = ms.get(i);
             if (m instanceof AddrMatch a) {
                 if (a.dir() == AddrMatch.Direction.SRC) addr.cut(Ranges.lo(a.prefix()), Ranges.hi(a.prefix()));
             } else if (m instanceof IprangeMatch ir) {
@@ -154,8 +168,8 @@ final class HeaderTests {
                 if (u.sport() != null) sport.cut(u.sport().range().from(), u.sport().range().to());
             } else if (m instanceof MultiportMatch mp) {
                 if (mp.kind() != MultiportMatch.Kind.DESTINATION) for (PortRange pr : mp.ports()) sport.cut(pr.from(), pr.to());
-            } else if (m instanceof SetMatch s) {
-                SetView sv = view(s);
+            } else if (m instanceof SetMatch) {
+                SetView sv = ruleSets.get(r)[i];
                 if (sv != null) sv.srcCuts(v, addr, sport);
             }
         }
@@ -163,7 +177,9 @@ final class HeaderTests {
 
     /** Adds r's destination-port tests, for a packet to v's address and protocol, to the cuts. */
     void dportCuts(Rule r, View v, Cells dport) {
-        for (Match m : r.matches()) {
+        List<Match> ms = r.matches();
+        for (int i = 0; i < ms.size(); i++) {
+            Match m = ms.get(i);
             if (m instanceof TcpMatch t) {
                 if (t.dport() != null) dport.cut(t.dport().range().from(), t.dport().range().to());
             } else if (m instanceof UdpMatch u) {
@@ -174,8 +190,8 @@ final class HeaderTests {
                 for (ConntrackMatch.Criterion cr : c.criteria())
                     if (cr instanceof ConntrackMatch.Port po && po.field() == ConntrackMatch.Field.ORIGDST)
                         dport.cut(po.range().from(), po.range().to());
-            } else if (m instanceof SetMatch s) {
-                SetView sv = view(s);
+            } else if (m instanceof SetMatch) {
+                SetView sv = ruleSets.get(r)[i];
                 if (sv != null) sv.dportCuts(v, dport);
             }
         }

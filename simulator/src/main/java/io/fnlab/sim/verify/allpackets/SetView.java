@@ -82,6 +82,28 @@ final class SetView {
         return out;
     }
 
+    /** Whether some entry's dst-flagged dimensions a packet to v can match (allocates nothing). */
+    boolean anyFor(View v) {
+        if (neverMatches) return false;
+        if (keyDim < 0) return !set.entries().isEmpty();
+        if (dims.get(keyDim) == SetType.Dim.PORT) {
+            if (v.portKnown()) {
+                if (anyMatching(byKey.get(1L << 40 | v.dport()), v)) return true;
+            } else {
+                for (List<SetEntry> l : byKey.values()) if (anyMatching(l, v)) return true;
+            }
+        } else if (anyMatching(byKey.get((long) v.daddr() & 0xffffffffL), v)) {
+            return true;
+        }
+        return anyMatching(unkeyed, v);
+    }
+
+    private boolean anyMatching(List<SetEntry> l, View v) {
+        if (l == null) return false;
+        for (int i = 0; i < l.size(); i++) if (dstMatches(l.get(i), v)) return true;
+        return false;
+    }
+
     private void addMatching(List<SetEntry> l, View v, List<SetEntry> out) {
         if (l == null) return;
         for (SetEntry e : l) if (dstMatches(e, v)) out.add(e);
