@@ -156,6 +156,9 @@ public final class AllPackets {
         for (Group g : a.groups.values()) fs.add(a.finish(g));
         fs.sort((x, y) -> Boolean.compare(y.error(), x.error()));
         List<String> notes = new ArrayList<>(a.notes);
+        if (a.noRouteAtoms > 0)
+            notes.add(0, "source classes with no route back from the director are no clients (" + a.noRouteAtoms + " class(es) over all "
+                    + "destinations, e.g. " + a.noRouteExample + "): not verified");
         return new Report(director.name(), a.classes, fs, notes, System.nanoTime() - t0);
     }
 
@@ -341,7 +344,8 @@ public final class AllPackets {
             });
             if (rep < 0) {
                 if (Cells.in(atom, Ranges.u(Ipv4.parse("127.0.0.1").bits()))) continue; // loopback: never a client
-                note("sources " + range(atom) + ": no route back from the director (or only its own addresses): not clients, not verified");
+                if (noRouteExample == null) noRouteExample = range(atom);
+                noRouteAtoms++;
                 continue;
             }
             out.add(new Client((int) rep, dev[0]));
@@ -361,6 +365,8 @@ public final class AllPackets {
     }
 
     private final Map<Integer, String> clientDevCache = new HashMap<>();
+    private String noRouteExample;
+    private long noRouteAtoms;
 
     private String clientDevUncached(int a) {
         int top = a >>> 24;
@@ -507,16 +513,15 @@ public final class AllPackets {
                 g.witnessOutcome, trace, rule);
     }
 
-    /** The last rule that dropped or rejected the packet, else the last rule with a terminal effect, else null. */
+    /** The first rule that dropped or rejected the packet, null when none did (a policy, routing, or no drop at all). */
     private static Step.RuleMatched decidingRule(List<Step> steps) {
-        Step.RuleMatched last = null;
         for (Step s : steps) {
+            if (s instanceof Step.Generated) return null; // what follows is the director's answer, not the packet
             if (!(s instanceof Step.RuleMatched r)) continue;
             String e = r.effect() == null ? "" : r.effect();
             if (e.contains("DROP") || e.contains("REJECT")) return r;
-            last = r;
         }
-        return last;
+        return null;
     }
 
     /** The director's only neighbourhood: the first frame sent, whether the packet reached the local stack, how it was dropped. */
