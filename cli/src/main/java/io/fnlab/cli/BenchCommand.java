@@ -90,7 +90,8 @@ final class BenchCommand implements Callable<Integer> {
             ipvsConnRate = r.connectionsPerSecond();
             Host node = s.hosts().stream().filter(h -> h.name().equals("node")).findFirst().orElseThrow();
             AllPackets.Report ap = AllPackets.verify(node);
-            out.printf(Locale.ROOT, "all-packets.classes: %d in %.2f s, %d failing%n", ap.classes(), ap.nanos() / 1e9,
+            out.printf(Locale.ROOT, "all-packets.classes: %d in %.2f s (%.2f s CPU), %d failing%n", ap.classes(), ap.nanos() / 1e9,
+                    ap.cpuNanos() / 1e9,
                     ap.failingClasses());
         }
         if (all() || workload.equals("iptables")) {
