@@ -126,7 +126,6 @@ public final class AllPackets {
     private final List<Server> listeners = new ArrayList<>();
     private final Map<String, Group> groups = new LinkedHashMap<>();
     private final Set<String> notes = new LinkedHashSet<>();
-    private final Map<List<Long>, List<Client>> clientCache = new HashMap<>();
     private long classes;
     private int sportCounter;
 
@@ -138,12 +137,14 @@ public final class AllPackets {
         h = n.addHost(director, mine);
         h.setLink(cap);
         tests = new HeaderTests(director.config());
+        // each route (and policy rule) is a test of its own: negative ids, apart from the rules' tests
+        long id = -1;
         for (List<Route> t : h.fib().tables().values())
             for (Route r : t)
                 if (r.type() != Route.Type.LOCAL && r.type() != Route.Type.BROADCAST && r.destination() != null)
-                    routeCuts.cut(Ranges.lo(r.destination()), Ranges.hi(r.destination()));
+                    routeCuts.cut(Ranges.lo(r.destination()), Ranges.hi(r.destination()), id--);
         for (PolicyRule pr : h.fib().rules())
-            if (pr.from() != null) routeCuts.cut(Ranges.lo(pr.from()), Ranges.hi(pr.from()));
+            if (pr.from() != null) routeCuts.cut(Ranges.lo(pr.from()), Ranges.hi(pr.from()), id--);
     }
 
     /** Verify {@code director} alone (no listening sockets of its own). */
@@ -236,9 +237,10 @@ public final class AllPackets {
             View any = View.anyPort(vip, proto);
             for (Rule r : tests.relevant(List.of(any))) tests.dportCuts(r, any, dp);
             List<PortRange> mine = services.getOrDefault(proto, List.of());
-            for (PortRange p : mine) dp.cut(p.from(), p.to());
+            long id = -1; // each service and each listening socket is a test of its own
+            for (PortRange p : mine) dp.cut(p.from(), p.to(), id--);
             for (Server s : listeners)
-                if (s.protocol().number() == proto && (s.bind() == null || s.bind().bits() == vip)) dp.cut(s.port(), s.port());
+                if (s.protocol().number() == proto && (s.bind() == null || s.bind().bits() == vip)) dp.cut(s.port(), s.port(), id--);
             for (long[] atom : dp.atoms()) {
                 long port = Cells.pick(atom, p -> p >= 1, 22, 8443);
                 if (port < 0) continue;
@@ -300,14 +302,21 @@ public final class AllPackets {
             all.addAll(dn);
             rel = tests.relevant(all);
         }
-        Cells addr = Cells.addresses();
-        addr.cutAll(routeCuts);
-        Cells sp = Cells.ports();
-        for (Rule r : rel)
-            for (View v : all)
-                if (tests.dstMay(r, v)) tests.srcCuts(r, v, addr, sp);
-        List<Client> clients = clients(addr);
-        List<long[]> sportAtoms = sp.atoms();
+        // Rules whose source tests do not depend on the destination are named by index in the cache
+        // key; the others' cuts (sets with dst and src dimensions: KUBE-LOOP-BACK) are computed here.
+        java.util.BitSet statics = new java.util.BitSet();
+        Cells dynAddr = Cells.addresses(), dynPort = Cells.ports();
+        for (Rule r : rel) {
+            if (tests.isStatic(r)) {
+                statics.set(tests.index(r));
+                continue;
+            }
+            for (int j = 0; j < all.size(); j++)
+                if (tests.dstMay(r, all.get(j))) tests.srcCuts(r, all.get(j), j, dynAddr, dynPort);
+        }
+        SourceClasses sc = sourceClasses(primary.proto(), statics, dynAddr, dynPort);
+        List<Client> clients = sc.clients();
+        List<long[]> sportAtoms = sc.sports();
         String proto = primary.proto() == 6 ? "tcp" : "udp";
         for (Client c : clients) {
             for (long[] atom : sportAtoms) {
@@ -338,10 +347,33 @@ public final class AllPackets {
         return (int) p;
     }
 
+    /** The source address classes (with their interfaces) and source port atoms of one set of source tests. */
+    record SourceClasses(List<Client> clients, List<long[]> sports) {}
+
+    private record SourceKey(int proto, java.util.BitSet statics, List<Long> addr, List<Long> port) {}
+
+    private final Map<SourceKey, SourceClasses> sourceCache = new HashMap<>();
+
+    private SourceClasses sourceClasses(int proto, java.util.BitSet statics, Cells dynAddr, Cells dynPort) {
+        SourceKey k = new SourceKey(proto, statics, dynAddr.key(), dynPort.key());
+        SourceClasses c = sourceCache.get(k);
+        if (c != null) return c;
+        Cells addr = Cells.addresses();
+        addr.cutAll(routeCuts);
+        addr.cutAll(dynAddr);
+        Cells sp = Cells.ports();
+        sp.cutAll(dynPort);
+        for (int i = statics.nextSetBit(0); i >= 0; i = statics.nextSetBit(i + 1)) {
+            Rule r = tests.all().get(i);
+            tests.srcCuts(r, View.anyPort(0, proto), 0, addr, sp); // the protocol still selects a set's port entries
+        }
+        c = new SourceClasses(clients(addr), sp.atoms());
+        if (sourceCache.size() < 100_000) sourceCache.put(k, c);
+        return c;
+    }
+
     /** The source classes of a destination's address cuts, each with the interface it arrives on. */
     private List<Client> clients(Cells addr) {
-        List<Client> cached = clientCache.get(addr.key());
-        if (cached != null) return cached;
         List<Client> out = new ArrayList<>();
         for (long[] atom : addr.atoms()) {
             String[] dev = new String[1];
@@ -356,7 +388,6 @@ public final class AllPackets {
             }
             out.add(new Client((int) rep, dev[0]));
         }
-        clientCache.put(addr.key(), out);
         return out;
     }
 

@@ -3,20 +3,23 @@ package io.fnlab.sim.verify.allpackets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.LongPredicate;
 
 /**
- * The atoms of one header dimension (an address or port space): every test of that dimension
- * is a cut (an inclusive range), and two values are equivalent when they lie in exactly the same
- * cuts. An atom is therefore a set of intervals with one membership signature; values inside it
- * are told apart by no cut, so one representative stands for all of them. Addresses between two
- * /32 cuts of the same /16 are one atom, not two: atoms are grouped by signature, not by interval.
+ * The atoms of one header dimension (an address or port space). Every test of the dimension is
+ * a set of ranges with one test id (a `-s` prefix is one range; `-m set --match-set S src` is all
+ * of S's entries, one test), and two values are equivalent when they pass exactly the same tests.
+ * An atom is therefore a set of intervals with one membership signature; one representative
+ * stands for all of it. So a 10,000-entry source blacklist is two atoms (in it, not in it), not
+ * 10,001, and addresses between two /32 cuts of one /16 are one atom.
  */
 final class Cells {
     private long[] lo = new long[8], hi = new long[8];
+    private long[] id = new long[8];
     private int n;
     private final long min, max;
 
@@ -33,78 +36,100 @@ final class Cells {
         return new Cells(0, 65535);
     }
 
-    /** A test of the dimension that holds exactly [a, b] (unsigned, inclusive). */
-    void cut(long a, long b) {
+    /** Range [a, b] (unsigned, inclusive) belongs to test t (ranges of one test share its id). */
+    void cut(long a, long b, long t) {
         a = Math.max(a, min);
         b = Math.min(b, max);
-        if (a > b || (a == min && b == max)) return; // a test every value passes divides nothing
-        for (int i = 0; i < n; i++) if (lo[i] == a && hi[i] == b) return;
+        if (a > b) return;
         if (n == lo.length) {
             lo = Arrays.copyOf(lo, n * 2);
             hi = Arrays.copyOf(hi, n * 2);
+            id = Arrays.copyOf(id, n * 2);
         }
         lo[n] = a;
         hi[n] = b;
+        id[n] = t;
         n++;
     }
 
     void cutAll(Cells o) {
-        for (int i = 0; i < o.n; i++) cut(o.lo[i], o.hi[i]);
+        for (int i = 0; i < o.n; i++) cut(o.lo[i], o.hi[i], o.id[i]);
+    }
+
+    boolean isEmpty() {
+        return n == 0;
     }
 
     /** The cuts as a value, for caching what depends only on them. */
     List<Long> key() {
-        List<Long> k = new ArrayList<>(2 * n);
+        List<Long> k = new ArrayList<>(3 * n);
         for (int i = 0; i < n; i++) {
             k.add(lo[i]);
             k.add(hi[i]);
+            k.add(id[i]);
         }
         return k;
     }
 
-    int cuts() {
-        return n;
-    }
-
-    /** The atoms, each as its intervals flattened {lo0, hi0, lo1, hi1, ...}, in address order of their first interval. */
+    /** The atoms, each as its intervals flattened {lo0, hi0, lo1, hi1, ...}, in order of their first interval. */
     List<long[]> atoms() {
-        long[] pts = new long[2 * n + 1];
+        // dense test numbers, then a sweep over the range ends with a count per test
+        Map<Long, Integer> dense = new HashMap<>();
+        int[] d = new int[n];
+        for (int i = 0; i < n; i++) d[i] = dense.computeIfAbsent(id[i], k -> dense.size());
+        // event x = range << 1 | (0 start, 1 end) at pos[x]: the range's start, or the value after its end
+        Integer[] order = new Integer[2 * n];
         int k = 0;
-        pts[k++] = min;
+        long[] pos = new long[2 * n];
         for (int i = 0; i < n; i++) {
-            pts[k++] = lo[i];
-            if (hi[i] < max) pts[k++] = hi[i] + 1;
+            pos[k] = lo[i];
+            order[k] = i << 1;
+            k++;
+            pos[k] = hi[i] + 1; // may be max + 1: never reached
+            order[k] = i << 1 | 1;
+            k++;
         }
-        Arrays.sort(pts, 0, k);
+        Arrays.sort(order, 0, k, (x, y) -> Long.compare(pos[x], pos[y]));
+        long[] sp = new long[k];
+        for (int i = 0; i < k; i++) sp[i] = pos[order[i]];
+        int[] count = new int[dense.size()];
+        BitSet active = new BitSet(dense.size());
         Map<BitSet, long[]> bySig = new LinkedHashMap<>();
-        Map<BitSet, Integer> used = new java.util.HashMap<>();
-        long prev = Long.MIN_VALUE;
-        for (int p = 0; p < k; p++) {
-            long a = pts[p];
-            if (a == prev) continue;
-            prev = a;
-            long b = max;
-            for (int q = p + 1; q < k; q++) if (pts[q] != a) { b = pts[q] - 1; break; }
-            BitSet sig = new BitSet(n);
-            for (int i = 0; i < n; i++) if (lo[i] <= a && a <= hi[i]) sig.set(i);
+        Map<BitSet, Integer> used = new HashMap<>();
+        long at = min;
+        int e = 0;
+        while (at <= max) {
+            while (e < k && sp[e] <= at) {
+                int r = order[e] >> 1;
+                if ((order[e] & 1) == 0) {
+                    if (count[d[r]]++ == 0) active.set(d[r]);
+                } else if (--count[d[r]] == 0) {
+                    active.clear(d[r]);
+                }
+                e++;
+            }
+            long next = e < k ? sp[e] : max + 1;
+            long b = Math.min(next - 1, max);
+            BitSet sig = (BitSet) active.clone();
             long[] iv = bySig.get(sig);
             int u = used.getOrDefault(sig, 0);
             if (iv == null) iv = new long[4];
             else if (u == iv.length) iv = Arrays.copyOf(iv, iv.length * 2);
-            iv[u] = a;
+            iv[u] = at;
             iv[u + 1] = b;
             bySig.put(sig, iv);
             used.put(sig, u + 2);
+            at = b + 1;
         }
         List<long[]> out = new ArrayList<>(bySig.size());
-        for (Map.Entry<BitSet, long[]> e : bySig.entrySet()) out.add(Arrays.copyOf(e.getValue(), used.get(e.getKey())));
+        for (Map.Entry<BitSet, long[]> x : bySig.entrySet()) out.add(Arrays.copyOf(x.getValue(), used.get(x.getKey())));
         return out;
     }
 
     /**
      * A representative of the atom: the first preferred value inside it that {@code ok} accepts,
-     * else the first of a few values near each interval's ends that it accepts; -1 when none
-     * (e.g. an atom that holds only loopback or director addresses).
+     * else the first of a few values near each interval's ends that it accepts (in the first 32
+     * intervals); -1 when none (e.g. an atom that holds only loopback or director addresses).
      */
     static long pick(long[] atom, LongPredicate ok, long... preferred) {
         for (long p : preferred) if (in(atom, p) && ok.test(p)) return p;

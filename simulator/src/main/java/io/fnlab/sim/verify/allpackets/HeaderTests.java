@@ -47,12 +47,14 @@ final class HeaderTests {
     /** Each rule's set matches resolved once (a record's hashCode walks its lists: too slow per lookup). */
     private final Map<Rule, SetView[]> ruleSets = new java.util.IdentityHashMap<>();
     private final List<Rule> all = new ArrayList<>();
+    private final Map<Rule, Integer> index = new java.util.IdentityHashMap<>();
 
     HeaderTests(HostConfig c) {
         sets = c.ipsets();
         for (Table t : c.iptables().tables().values())
             for (Chain ch : t.chains())
                 for (Rule r : ch.rules()) {
+                    index.put(r, all.size());
                     all.add(r);
                     SetView[] sv = new SetView[r.matches().size()];
                     boolean any = false;
@@ -73,6 +75,27 @@ final class HeaderTests {
 
     List<Rule> all() {
         return all;
+    }
+
+    int index(Rule r) {
+        return index.get(r);
+    }
+
+    /**
+     * The id of the test made by match i of rule r, as seen from view number viewNo (0: a test
+     * whose ranges do not depend on the destination), entry number entry+1 when each entry of a
+     * set is its own test (0: the whole set is one test).
+     */
+    private long testId(Rule r, int i, int viewNo, int entry) {
+        return ((long) index.get(r) << 40) | ((long) i << 32) | ((long) (viewNo & 0xfff) << 20) | (entry & 0xfffff);
+    }
+
+    /** Whether r's source-side cuts are the same for every destination (no set tests both src and dst dimensions). */
+    boolean isStatic(Rule r) {
+        SetView[] sv = ruleSets.get(r);
+        if (sv == null) return true;
+        for (SetView v : sv) if (v != null && v.hasDst() && v.hasSrc()) return false;
+        return true;
     }
 
     /** The rules relevant to at least one of the views, each once, in no particular order. */
@@ -147,30 +170,34 @@ final class HeaderTests {
         return s == null || !v.portKnown() || s.matches(v.dport());
     }
 
-    /** Adds r's source-side tests, as seen by a packet to v, to the source address and port cuts. */
-    void srcCuts(Rule r, View v, Cells addr, Cells sport) {
+    /** Adds r's source-side tests, as seen by a packet to v (the viewNo-th view), to the source address and port cuts. */
+    void srcCuts(Rule r, View v, int viewNo, Cells addr, Cells sport) {
         List<Match> ms = r.matches();
         for (int i = 0; i < ms.size(); i++) {
             Match m = ms.get(i);
             if (m instanceof AddrMatch a) {
-                if (a.dir() == AddrMatch.Direction.SRC) addr.cut(Ranges.lo(a.prefix()), Ranges.hi(a.prefix()));
+                if (a.dir() == AddrMatch.Direction.SRC) addr.cut(Ranges.lo(a.prefix()), Ranges.hi(a.prefix()), testId(r, i, 0, 0));
             } else if (m instanceof IprangeMatch ir) {
-                if (ir.srcFrom() != null) addr.cut(ir.srcFrom().unsigned(), ir.srcTo().unsigned());
+                if (ir.srcFrom() != null) addr.cut(ir.srcFrom().unsigned(), ir.srcTo().unsigned(), testId(r, i, 0, 0));
             } else if (m instanceof ConntrackMatch c) {
-                for (ConntrackMatch.Criterion cr : c.criteria())
+                int k = 0;
+                for (ConntrackMatch.Criterion cr : c.criteria()) {
+                    k++;
                     if (cr instanceof ConntrackMatch.Addr ad && ad.field() == ConntrackMatch.Field.ORIGSRC)
-                        addr.cut(Ranges.lo(ad.prefix()), Ranges.hi(ad.prefix()));
+                        addr.cut(Ranges.lo(ad.prefix()), Ranges.hi(ad.prefix()), testId(r, i, 0, k));
                     else if (cr instanceof ConntrackMatch.Port po && po.field() == ConntrackMatch.Field.ORIGSRC)
-                        sport.cut(po.range().from(), po.range().to());
+                        sport.cut(po.range().from(), po.range().to(), testId(r, i, 0, k));
+                }
             } else if (m instanceof TcpMatch t) {
-                if (t.sport() != null) sport.cut(t.sport().range().from(), t.sport().range().to());
+                if (t.sport() != null) sport.cut(t.sport().range().from(), t.sport().range().to(), testId(r, i, 0, 0));
             } else if (m instanceof UdpMatch u) {
-                if (u.sport() != null) sport.cut(u.sport().range().from(), u.sport().range().to());
+                if (u.sport() != null) sport.cut(u.sport().range().from(), u.sport().range().to(), testId(r, i, 0, 0));
             } else if (m instanceof MultiportMatch mp) {
-                if (mp.kind() != MultiportMatch.Kind.DESTINATION) for (PortRange pr : mp.ports()) sport.cut(pr.from(), pr.to());
+                if (mp.kind() != MultiportMatch.Kind.DESTINATION)
+                    for (PortRange pr : mp.ports()) sport.cut(pr.from(), pr.to(), testId(r, i, 0, 0));
             } else if (m instanceof SetMatch) {
                 SetView sv = ruleSets.get(r)[i];
-                if (sv != null) sv.srcCuts(v, addr, sport);
+                if (sv != null) sv.srcCuts(v, addr, sport, testId(r, i, sv.hasDst() ? viewNo + 1 : 0, 0));
             }
         }
     }
@@ -181,18 +208,22 @@ final class HeaderTests {
         for (int i = 0; i < ms.size(); i++) {
             Match m = ms.get(i);
             if (m instanceof TcpMatch t) {
-                if (t.dport() != null) dport.cut(t.dport().range().from(), t.dport().range().to());
+                if (t.dport() != null) dport.cut(t.dport().range().from(), t.dport().range().to(), testId(r, i, 0, 0));
             } else if (m instanceof UdpMatch u) {
-                if (u.dport() != null) dport.cut(u.dport().range().from(), u.dport().range().to());
+                if (u.dport() != null) dport.cut(u.dport().range().from(), u.dport().range().to(), testId(r, i, 0, 0));
             } else if (m instanceof MultiportMatch mp) {
-                if (mp.kind() != MultiportMatch.Kind.SOURCE) for (PortRange pr : mp.ports()) dport.cut(pr.from(), pr.to());
+                if (mp.kind() != MultiportMatch.Kind.SOURCE)
+                    for (PortRange pr : mp.ports()) dport.cut(pr.from(), pr.to(), testId(r, i, 0, 0));
             } else if (m instanceof ConntrackMatch c) {
-                for (ConntrackMatch.Criterion cr : c.criteria())
+                int k = 0;
+                for (ConntrackMatch.Criterion cr : c.criteria()) {
+                    k++;
                     if (cr instanceof ConntrackMatch.Port po && po.field() == ConntrackMatch.Field.ORIGDST)
-                        dport.cut(po.range().from(), po.range().to());
+                        dport.cut(po.range().from(), po.range().to(), testId(r, i, 0, k));
+                }
             } else if (m instanceof SetMatch) {
                 SetView sv = ruleSets.get(r)[i];
-                if (sv != null) sv.dportCuts(v, dport);
+                if (sv != null) sv.dportCuts(v, dport, testId(r, i, 0, 0));
             }
         }
     }

@@ -138,25 +138,36 @@ final class SetView {
         return (addr & m) == (p.address().bits() & m);
     }
 
-    /** Cuts of the source dimensions by the entries a packet to v can meet. */
-    void srcCuts(View v, Cells addr, Cells sport) {
+    /**
+     * Cuts of the source dimensions by the entries a packet to v can meet, as test {@code test}:
+     * with one src dimension the whole set is one test (its members behave alike); with several
+     * (src,src) each entry is its own test, since a member's address with another member's port
+     * is no member; nomatch entries are a test of their own (they carve holes).
+     */
+    void srcCuts(View v, Cells addr, Cells sport, long test) {
         if (!hasSrc()) return;
+        int srcDims = 0;
+        for (int i = 0; i < dims.size(); i++) if (src[i]) srcDims++;
+        int entry = 0;
         for (SetEntry e : entriesFor(v)) {
+            entry++;
+            long t = srcDims > 1 ? test | (entry & 0xfffff) : e.nomatch() ? test | 0xfffff : test;
             for (int i = 0; i < dims.size(); i++) {
                 if (!src[i]) continue;
                 SetElem el = e.elems().get(i);
-                if (el instanceof SetElem.Net n) addr.cut(Ranges.lo(n.prefix()), Ranges.hi(n.prefix()));
-                else if (el instanceof SetElem.Port p) sport.cut(p.port(), p.port());
+                if (el instanceof SetElem.Net n) addr.cut(Ranges.lo(n.prefix()), Ranges.hi(n.prefix()), t);
+                else if (el instanceof SetElem.Port p) sport.cut(p.port(), p.port(), t);
             }
         }
     }
 
     /** Cuts of the destination port by the entries a packet to v's address and protocol can meet. */
-    void dportCuts(View v, Cells dport) {
+    void dportCuts(View v, Cells dport, long test) {
         if (!hasDst()) return;
         for (int i = 0; i < dims.size(); i++) {
             if (src[i] || dims.get(i) != SetType.Dim.PORT) continue;
-            for (SetEntry e : entriesFor(v)) if (e.elems().get(i) instanceof SetElem.Port p) dport.cut(p.port(), p.port());
+            for (SetEntry e : entriesFor(v))
+                if (e.elems().get(i) instanceof SetElem.Port p) dport.cut(p.port(), p.port(), e.nomatch() ? test | 0xfffff : test);
         }
     }
 }

@@ -122,6 +122,19 @@ class AllPacketsTest {
     }
 
     @Test
+    void aLargeSourceSetIsOneTestNotOneClassPerMember() {
+        StringBuilder sets = new StringBuilder("create DENY hash:net family inet hashsize 4096 maxelem 65536\n");
+        for (int i = 0; i < 3000; i++) sets.append("add DENY 100.").append(64 + i / 250).append('.').append(i % 250).append(".0/24\n");
+        Scenario s = director(sets.toString(), "-A INPUT -m set --match-set DENY src -j DROP\n" + CLOSE_OTHER_PORTS, "", WEB, "");
+        AllPackets.Report r = verify(s);
+        List<AllPackets.Failure> f = errors(r, AllPackets.SERVICE_NOT_REACHED);
+        assertEquals(1, f.size(), () -> show(r));
+        assertEquals(1, f.get(0).classes(), () -> show(r)); // the 3,000 members are one class: they pass the same tests
+        assertTrue(Prefix.parse("100.64.0.0/10").contains(f.get(0).witness().src()), f.get(0).witness()::toString);
+        assertTrue(r.classes() < 20, () -> "classes " + r.classes());
+    }
+
+    @Test
     void anInterfaceSpecificRuleFailsOnlyTheClassesArrivingThere() {
         Scenario s = director("", "-A INPUT -i eth1 -p tcp -m tcp --dport 80 -j DROP\n" + CLOSE_OTHER_PORTS, "", WEB, "");
         AllPackets.Report r = verify(s);
