@@ -284,9 +284,12 @@ public final class AllPackets {
 
     // ---------------------------------------------------------------- classes
 
-    interface Judge {
-        /** Null when the class holds; else [property, error ("E"/"W"), coarse outcome, detailed outcome]. */
-        String[] judge(Witness w, Capture c);
+    /** What a failing class did: the property it breaks, at error or warning level, the outcome it is grouped by, and its own detail. */
+    private record Broken(String property, boolean error, String outcome, String detail) {}
+
+    private interface Judge {
+        /** Null when the class holds. */
+        Broken judge(Witness w, Capture c);
     }
 
     /** One source class: a representative address and the interface it arrives on. */
@@ -325,13 +328,13 @@ public final class AllPackets {
                 classes++;
                 Witness w = new Witness(proto, new Ipv4(c.addr()), sport, new Ipv4(primary.daddr()), primary.dport(), c.dev());
                 walk(w);
-                String[] bad = judge.judge(w, cap);
+                Broken bad = judge.judge(w, cap);
                 if (bad == null) continue;
-                Group g = group(bad[0], bad[1].equals("E"), bad[2]);
+                Group g = group(bad.property(), bad.error(), bad.outcome());
                 g.classes++;
                 if (g.witness == null) {
                     g.witness = w;
-                    g.witnessOutcome = bad[3];
+                    g.witnessOutcome = bad.detail();
                 }
                 if (g.destinations.size() < MAX_DESTINATIONS_SHOWN || g.destinations.contains(what)) g.destinations.add(what);
                 else if (!what.equals(g.lastDestination)) g.moreDestinations++;
@@ -436,7 +439,7 @@ public final class AllPackets {
 
     // ---------------------------------------------------------------- properties
 
-    private String[] serviceOutcome(Capture c, VirtualService vs, int vip, Witness w) {
+    private Broken serviceOutcome(Capture c, VirtualService vs, int vip, Witness w) {
         SkBuff o = c.out;
         if (o != null) {
             for (RealServer rs : vs.servers()) {
@@ -449,41 +452,41 @@ public final class AllPackets {
         String local = c.delivered ? "reached the director's local stack instead of IPVS" : null;
         if (o == null) {
             String d = c.drop == null ? "dropped on the director (nothing was sent)" : dropText(c.drop);
-            return new String[] {SERVICE_NOT_REACHED, "E", local != null ? local : d, local != null ? local + "; " + d : d};
+            return new Broken(SERVICE_NOT_REACHED, true, local != null ? local : d, local != null ? local + "; " + d : d);
         }
         if (o.protocol == 1) {
             String t = "answered with ICMP " + SocketLayer.icmpName(o.dport >> 8, o.dport & 255);
-            return new String[] {SERVICE_NOT_REACHED, "E", local != null ? local + ", " + t : t, t + " on " + c.dev};
+            return new Broken(SERVICE_NOT_REACHED, true, local != null ? local + ", " + t : t, t + " on " + c.dev);
         }
         if (o.protocol == 6 && (o.tcpFlags & 0x04) != 0) {
             String t = "answered with a TCP reset";
-            return new String[] {SERVICE_NOT_REACHED, "E", local != null ? local + ", " + t : t, t + " on " + c.dev};
+            return new Broken(SERVICE_NOT_REACHED, true, local != null ? local + ", " + t : t, t + " on " + c.dev);
         }
-        return new String[] {SERVICE_NOT_REACHED, "E", "sent on, not to a real server of the service",
-                "sent to " + new Ipv4(o.daddr) + ":" + o.dport + " on " + c.dev + ", not to a real server"};
+        return new Broken(SERVICE_NOT_REACHED, true, "sent on, not to a real server of the service",
+                "sent to " + new Ipv4(o.daddr) + ":" + o.dport + " on " + c.dev + ", not to a real server");
     }
 
-    private String[] nonServiceOutcome(Capture c, int vip, Witness w) {
+    private Broken nonServiceOutcome(Capture c, int vip, Witness w) {
         String proto = w.protocol();
         if (c.delivered) {
             for (Server s : listeners)
                 if (s.protocol().name().equals(proto) && s.port() == w.dport() && (s.bind() == null || s.bind().bits() == vip)) {
                     String t = "delivered to the director's socket listening on " + proto + " " + (s.bind() == null ? "*" : s.bind())
                             + ":" + s.port();
-                    return new String[] {NON_SERVICE_PORT_DELIVERED, "E", t, t};
+                    return new Broken(NON_SERVICE_PORT_DELIVERED, true, t, t);
                 }
             String t = "reached the director's local stack: nothing listens there in the scenario, but a socket bound to "
                     + "0.0.0.0 on that port would get the connection (kubernetes#72236)";
             String answer = c.out == null ? "" : c.out.protocol == 1 ? " (answered ICMP " + SocketLayer.icmpName(c.out.dport >> 8, c.out.dport & 255) + ")"
                     : (c.out.tcpFlags & 4) != 0 ? " (answered with a TCP reset)" : "";
-            return new String[] {NON_SERVICE_PORT_OPEN, "W", t, "reached the director's local stack" + answer};
+            return new Broken(NON_SERVICE_PORT_OPEN, false, t, "reached the director's local stack" + answer);
         }
         SkBuff o = c.out;
         if (o == null) return null; // dropped
         boolean answer = o.daddr == w.src().bits() && (o.protocol == 1 || (o.protocol == 6 && (o.tcpFlags & 4) != 0));
         if (answer) return null; // rejected
         String t = "forwarded to " + new Ipv4(o.daddr) + ":" + o.dport + " on " + c.dev;
-        return new String[] {NON_SERVICE_PORT_FORWARDED, "E", "forwarded by the director", t};
+        return new Broken(NON_SERVICE_PORT_FORWARDED, true, "forwarded by the director", t);
     }
 
     private static String dropText(String disposition) {
