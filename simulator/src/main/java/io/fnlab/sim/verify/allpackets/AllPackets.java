@@ -235,7 +235,8 @@ public final class AllPackets {
         for (int proto : new int[] {6, 17}) {
             Cells dp = Cells.ports();
             View any = View.anyPort(vip, proto);
-            for (Rule r : tests.relevant(List.of(any))) tests.dportCuts(r, any, dp);
+            java.util.BitSet rel = tests.relevant(List.of(any));
+            for (int i = rel.nextSetBit(0); i >= 0; i = rel.nextSetBit(i + 1)) tests.dportCuts(tests.all().get(i), any, dp);
             List<PortRange> mine = services.getOrDefault(proto, List.of());
             long id = -1; // each service and each listening socket is a test of its own
             for (PortRange p : mine) dp.cut(p.from(), p.to(), id--);
@@ -297,8 +298,8 @@ public final class AllPackets {
 
     private void enumerate(List<View> views, String what, Judge judge) {
         View primary = views.get(0);
-        Set<Rule> rel = tests.relevant(views);
-        List<View> dn = HeaderTests.dnatViews(rel, primary);
+        java.util.BitSet rel = tests.relevant(views);
+        List<View> dn = tests.dnatViews(rel, primary);
         List<View> all = views;
         if (!dn.isEmpty()) {
             all = new ArrayList<>(views);
@@ -307,13 +308,13 @@ public final class AllPackets {
         }
         // Rules whose source tests do not depend on the destination are named by index in the cache
         // key; the others' cuts (sets with dst and src dimensions: KUBE-LOOP-BACK) are computed here.
-        java.util.BitSet statics = new java.util.BitSet();
+        java.util.BitSet statics = (java.util.BitSet) rel.clone();
+        statics.and(tests.statics());
+        java.util.BitSet dynamic = (java.util.BitSet) rel.clone();
+        dynamic.andNot(statics);
         Cells dynAddr = Cells.addresses(), dynPort = Cells.ports();
-        for (Rule r : rel) {
-            if (tests.isStatic(r)) {
-                statics.set(tests.index(r));
-                continue;
-            }
+        for (int i = dynamic.nextSetBit(0); i >= 0; i = dynamic.nextSetBit(i + 1)) {
+            Rule r = tests.all().get(i);
             for (int j = 0; j < all.size(); j++)
                 if (tests.dstMay(r, all.get(j))) tests.srcCuts(r, all.get(j), j, dynAddr, dynPort);
         }

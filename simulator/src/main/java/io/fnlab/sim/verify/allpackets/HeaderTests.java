@@ -20,6 +20,7 @@ import io.fnlab.model.netfilter.match.UdpMatch;
 import io.fnlab.model.netfilter.targets.Dnat;
 import io.fnlab.model.scenario.HostConfig;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -98,26 +99,45 @@ final class HeaderTests {
         return true;
     }
 
-    /** The rules relevant to at least one of the views, each once, in no particular order. */
-    Set<Rule> relevant(List<View> vs) {
-        Set<Rule> out = new LinkedHashSet<>();
+    /** The rules (by {@link #index}) relevant to at least one of the views. */
+    BitSet relevant(List<View> vs) {
+        BitSet out = new BitSet(all.size());
         for (View v : vs) {
-            for (Rule r : general) if (dstMay(r, v)) out.add(r);
+            for (Rule r : general) {
+                int i = index.get(r);
+                if (!out.get(i) && dstMay(r, v)) out.set(i);
+            }
             for (Map.Entry<Integer, Map<Integer, List<Rule>>> e : byDst.entrySet()) {
                 List<Rule> l = e.getValue().get(v.daddr() & Prefix.maskOf(e.getKey()));
-                if (l != null) for (Rule r : l) if (dstMay(r, v)) out.add(r);
+                if (l != null) for (Rule r : l) {
+                    int i = index.get(r);
+                    if (!out.get(i) && dstMay(r, v)) out.set(i);
+                }
             }
         }
         return out;
     }
 
+    /** The rules whose source cuts do not depend on the destination (see {@link #isStatic}). */
+    BitSet statics() {
+        if (statics == null) {
+            statics = new BitSet(all.size());
+            for (int i = 0; i < all.size(); i++) if (isStatic(all.get(i))) statics.set(i);
+        }
+        return statics;
+    }
+
+    private BitSet statics;
+
     /** The views a destination is also seen as after a relevant DNAT rule rewrote it. */
-    static List<View> dnatViews(Set<Rule> rules, View v) {
+    List<View> dnatViews(BitSet rules, View v) {
         List<View> out = new ArrayList<>();
-        for (Rule r : rules)
+        for (int i = rules.nextSetBit(0); i >= 0; i = rules.nextSetBit(i + 1)) {
+            Rule r = all.get(i);
             if (r.target() instanceof Dnat d && d.range().minAddr() != null)
                 out.add(new View(d.range().minAddr().bits(), v.proto(),
                         d.range().ports() != null ? d.range().ports().from() : v.dport(), v.portKnown()));
+        }
         return out;
     }
 
