@@ -170,6 +170,29 @@ public final class AllPackets {
         return new Report(director.name(), a.classes, fs, notes, System.nanoTime() - t0, cpu);
     }
 
+    /**
+     * For tests of the partition itself: walks any packet to a service and returns the outcome it
+     * would be grouped by, or null when it holds. A packet whose source has no route back (no
+     * client) gives null too.
+     */
+    static final class Probe {
+        private final AllPackets a;
+
+        Probe(Host director, List<Server> servers) {
+            a = new AllPackets(director, servers);
+        }
+
+        String service(VirtualService vs, int src, int sport) {
+            String dev = a.clientDev(src);
+            if (dev == null) return null;
+            int proto = vs.key().protocol().number();
+            Witness w = new Witness(proto == 6 ? "tcp" : "udp", new Ipv4(src), sport, vs.key().address(), vs.key().port(), dev);
+            a.walk(w);
+            Broken b = a.serviceOutcome(a.cap, vs, vs.key().address().bits(), w);
+            return b == null ? null : b.property() + ": " + b.outcome();
+        }
+    }
+
     // ---------------------------------------------------------------- destinations
 
     private void run() {
@@ -331,11 +354,17 @@ public final class AllPackets {
                 walk(w);
                 Broken bad = judge.judge(w, cap);
                 if (bad == null) continue;
-                Group g = group(bad.property(), bad.error(), bad.outcome());
+                // walked again with the tracer on (the first MAX_TRACED failing classes), so that classes
+                // dropped by different rules are different groups, each with its rule and trace
+                Traced t = traced < MAX_TRACED ? traceWalk(w) : null;
+                traced++;
+                Group g = group(bad.property(), bad.error(), bad.outcome(), t == null || t.rule() == null ? ""
+                        : t.rule().table() + " " + t.rule().chain() + " " + t.rule().index());
                 g.classes++;
                 if (g.witness == null) {
                     g.witness = w;
                     g.witnessOutcome = bad.detail();
+                    g.traced = t;
                 }
                 if (g.destinations.size() < MAX_DESTINATIONS_SHOWN || g.destinations.contains(what)) g.destinations.add(what);
                 else if (!what.equals(g.lastDestination)) g.moreDestinations++;
@@ -507,6 +536,7 @@ public final class AllPackets {
         String lastDestination;
         Witness witness;
         String witnessOutcome;
+        Traced traced;
 
         Group(String property, boolean error, String outcome) {
             this.property = property;
@@ -516,7 +546,11 @@ public final class AllPackets {
     }
 
     private Group group(String property, boolean error, String outcome) {
-        return groups.computeIfAbsent(property + "\u0000" + outcome, k -> new Group(property, error, outcome));
+        return group(property, error, outcome, "");
+    }
+
+    private Group group(String property, boolean error, String outcome, String rule) {
+        return groups.computeIfAbsent(property + "\u0000" + outcome + "\u0000" + rule, k -> new Group(property, error, outcome));
     }
 
     private void note(String s) {
@@ -526,31 +560,37 @@ public final class AllPackets {
 
     /** The group as reported: its witness walked again with the tracer on, for the trace and the deciding rule. */
     private Failure finish(Group g) {
-        Trace trace = null;
-        Step.RuleMatched rule = null;
-        if (g.witness != null) {
-            List<Step> steps = new ArrayList<>();
-            h.setTracer(new Tracer() {
-                public boolean on() {
-                    return true;
-                }
-
-                public void step(Step s) {
-                    steps.add(s);
-                }
-            });
-            try {
-                walk(g.witness);
-            } finally {
-                h.setTracer(Tracer.OFF);
-            }
-            String disp = cap.out != null ? "sent on " + cap.dev + ": " + cap.out : cap.drop != null ? cap.drop : "no frame sent";
-            trace = new Trace("all-packets witness", List.of(new Hop(model.name(), g.witness.toString(), steps)), disp);
-            rule = decidingRule(steps);
-        }
+        Traced t = g.traced != null || g.witness == null ? g.traced : traceWalk(g.witness);
         List<String> dests = new ArrayList<>(new LinkedHashSet<>(g.destinations));
         return new Failure(g.property, g.error, g.outcome, g.classes, dests, dests.size() + g.moreDestinations, g.witness,
-                g.witnessOutcome, trace, rule);
+                g.witnessOutcome, t == null ? null : t.trace(), t == null ? null : t.rule());
+    }
+
+    private static final int MAX_TRACED = 5_000;
+    private int traced;
+
+    /** A witness's trace and the rule that dropped or rejected it (null when none did). */
+    private record Traced(Trace trace, Step.RuleMatched rule) {}
+
+    private Traced traceWalk(Witness w) {
+        List<Step> steps = new ArrayList<>();
+        h.setTracer(new Tracer() {
+            public boolean on() {
+                return true;
+            }
+
+            public void step(Step s) {
+                steps.add(s);
+            }
+        });
+        try {
+            walk(w);
+        } finally {
+            h.setTracer(Tracer.OFF);
+        }
+        String disp = cap.out != null ? "sent on " + cap.dev + ": " + cap.out : cap.drop != null ? cap.drop : "no frame sent";
+        return new Traced(new Trace("all-packets witness", List.of(new Hop(model.name(), w.toString(), steps)), disp),
+                decidingRule(steps));
     }
 
     /** The first rule that dropped or rejected the packet, null when none did (a policy, routing, or no drop at all). */

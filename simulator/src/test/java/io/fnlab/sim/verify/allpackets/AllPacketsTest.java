@@ -134,6 +134,47 @@ class AllPacketsTest {
         assertTrue(r.classes() < 20, () -> "classes " + r.classes());
     }
 
+    /**
+     * The partition is sound on samples: random packets (source anywhere, any source port) to the
+     * service fail only in ways the report names, and a report that holds means no sample fails.
+     */
+    @Test
+    void randomPacketsFailOnlyInWaysTheReportNames() {
+        String sets = "create DENY hash:net family inet hashsize 1024 maxelem 65536\nadd DENY 100.64.0.0/10\nadd DENY 10.0.0.128/25\n"
+                + "create PAIRS hash:net,port family inet hashsize 1024 maxelem 65536\nadd PAIRS 198.18.0.0/15,tcp:5000\n";
+        String filter = "-A INPUT -s 172.16.0.0/12 -j DROP\n"
+                + "-A INPUT -m set --match-set DENY src -j REJECT --reject-with icmp-host-prohibited\n"
+                + "-A INPUT -m set --match-set PAIRS src,src -j DROP\n"
+                + "-A INPUT -p tcp -m tcp --sport 1:1023 -j REJECT --reject-with tcp-reset\n"
+                + "-A INPUT -m iprange --src-range 192.0.2.10-192.0.2.20 -j DROP\n"
+                + "-A INPUT -i eth1 -s 10.0.0.64/26 -j DROP\n" + CLOSE_OTHER_PORTS;
+        Scenario s = director(sets, filter, "", WEB, "");
+        AllPackets.Report r = verify(s);
+        java.util.Set<String> named = r.failures().stream().filter(f -> f.property().equals(AllPackets.SERVICE_NOT_REACHED))
+                .map(f -> f.property() + ": " + f.outcome()).collect(Collectors.toSet());
+        assertFalse(named.isEmpty(), () -> show(r));
+        // the --sport rule gives its own class, with a witness port below 1024
+        assertTrue(r.failures().stream().anyMatch(f -> f.witness() != null && f.witness().sport() < 1024), () -> show(r));
+        assertTrue(r.failures().stream().anyMatch(f -> f.witness() != null && f.witness().src().equals(Ipv4.parse("198.18.0.1"))
+                && f.witness().sport() == 5000), () -> show(r)); // a PAIRS member: its address with its port
+        AllPackets.Probe probe = new AllPackets.Probe(s.hosts().get(0), s.servers());
+        var vs = s.hosts().get(0).config().ipvs().services().get(0);
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(7);
+        int[] interesting = {Ipv4.parse("172.16.0.0").bits(), Ipv4.parse("100.64.0.0").bits(), Ipv4.parse("10.0.0.0").bits(),
+                Ipv4.parse("192.0.2.0").bits(), Ipv4.parse("198.18.0.0").bits(), Ipv4.parse("192.168.0.0").bits()};
+        int failed = 0;
+        for (int i = 0; i < 4000; i++) {
+            int src = rnd.nextInt(3) == 0 ? rnd.nextInt() : interesting[rnd.nextInt(interesting.length)] + rnd.nextInt(1 << 12);
+            int sport = rnd.nextInt(4) == 0 ? 1 + rnd.nextInt(1023) : rnd.nextInt(8) == 0 ? 5000 : 1024 + rnd.nextInt(64_000);
+            String out = probe.service(vs, src, sport);
+            if (out == null) continue;
+            failed++;
+            String what = new Ipv4(src) + ":" + sport + " " + out;
+            assertTrue(named.contains(out), () -> what + " is not among the report's failures:\n" + show(r));
+        }
+        assertTrue(failed > 100, "the samples hit the failing classes: " + failed);
+    }
+
     @Test
     void anInterfaceSpecificRuleFailsOnlyTheClassesArrivingThere() {
         Scenario s = director("", "-A INPUT -i eth1 -p tcp -m tcp --dport 80 -j DROP\n" + CLOSE_OTHER_PORTS, "", WEB, "");
