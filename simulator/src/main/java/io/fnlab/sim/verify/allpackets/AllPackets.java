@@ -4,7 +4,6 @@ import io.fnlab.model.ipvs.RealServer;
 import io.fnlab.model.ipvs.VirtualService;
 import io.fnlab.model.net.Ipv4;
 import io.fnlab.model.net.PortRange;
-import io.fnlab.model.net.Prefix;
 import io.fnlab.model.netfilter.Rule;
 import io.fnlab.model.route.Address;
 import io.fnlab.model.route.PolicyRule;
@@ -366,8 +365,10 @@ public final class AllPackets {
                     g.witnessOutcome = bad.detail();
                     g.traced = t;
                 }
-                if (g.destinations.size() < MAX_DESTINATIONS_SHOWN || g.destinations.contains(what)) g.destinations.add(what);
-                else if (!what.equals(g.lastDestination)) g.moreDestinations++;
+                if (!g.destinations.contains(what) && !what.equals(g.lastDestination)) {
+                    if (g.destinations.size() < MAX_DESTINATIONS_SHOWN) g.destinations.add(what);
+                    else g.moreDestinations++;
+                }
                 g.lastDestination = what;
             }
         }
@@ -561,8 +562,7 @@ public final class AllPackets {
     /** The group as reported: its witness walked again with the tracer on, for the trace and the deciding rule. */
     private Failure finish(Group g) {
         Traced t = g.traced != null || g.witness == null ? g.traced : traceWalk(g.witness);
-        List<String> dests = new ArrayList<>(new LinkedHashSet<>(g.destinations));
-        return new Failure(g.property, g.error, g.outcome, g.classes, dests, dests.size() + g.moreDestinations, g.witness,
+        return new Failure(g.property, g.error, g.outcome, g.classes, g.destinations, g.destinations.size() + g.moreDestinations, g.witness,
                 g.witnessOutcome, t == null ? null : t.trace(), t == null ? null : t.rule());
     }
 

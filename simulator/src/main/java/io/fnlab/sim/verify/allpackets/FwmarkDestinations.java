@@ -14,7 +14,6 @@ import io.fnlab.model.netfilter.match.TcpMatch;
 import io.fnlab.model.netfilter.match.UdpMatch;
 import io.fnlab.model.netfilter.targets.Mark;
 import io.fnlab.model.route.Address;
-import io.fnlab.model.scenario.Host;
 import io.fnlab.sim.host.SimHost;
 import java.util.ArrayList;
 import java.util.List;

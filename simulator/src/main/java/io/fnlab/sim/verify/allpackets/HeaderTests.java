@@ -22,10 +22,8 @@ import io.fnlab.model.scenario.HostConfig;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Every rule of a director's tables as tests of header dimensions. For a destination (a set of
