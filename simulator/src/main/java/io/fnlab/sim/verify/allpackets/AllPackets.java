@@ -271,8 +271,9 @@ public final class AllPackets {
                 for (PortRange p : mine) isService |= p.contains((int) port);
                 if (isService) continue;
                 int dport = (int) port;
+                long ports = Cells.size(atom) - (Cells.in(atom, 0) ? 1 : 0); // port 0 is no port a client can use
                 String what = (proto == 6 ? "tcp " : "udp ") + new Ipv4(vip) + ":" + dport
-                        + (Cells.size(atom) > 1 ? " (" + Cells.size(atom) + " ports that are no service)" : " (no service)");
+                        + (ports > 1 ? " (" + ports + " ports that are no service)" : " (no service)");
                 enumerate(List.of(View.of(vip, proto, dport)), what, (w, c) -> nonServiceOutcome(c, vip, w));
             }
         }
