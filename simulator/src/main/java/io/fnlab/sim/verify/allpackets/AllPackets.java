@@ -407,6 +407,10 @@ public final class AllPackets {
         return c;
     }
 
+    /** Documentation addresses (RFC 5737), preferred as witnesses of the classes that hold them: they read as "anyone". */
+    private static final long[] WITNESS_ADDRESSES = {Ranges.u(Ipv4.parse("203.0.113.7").bits()),
+            Ranges.u(Ipv4.parse("198.51.100.7").bits()), Ranges.u(Ipv4.parse("192.0.2.7").bits())};
+
     /** The source classes of a destination's address cuts, each with the interface it arrives on. */
     private List<Client> clients(Cells addr) {
         List<Client> out = new ArrayList<>();
@@ -415,7 +419,7 @@ public final class AllPackets {
             long rep = Cells.pick(atom, c -> {
                 dev[0] = clientDev((int) c);
                 return dev[0] != null;
-            });
+            }, WITNESS_ADDRESSES);
             if (rep < 0) {
                 if (Cells.in(atom, Ranges.u(Ipv4.parse("127.0.0.1").bits()))) continue; // loopback: never a client
                 if (noRouteExample == null) noRouteExample = range(atom);
