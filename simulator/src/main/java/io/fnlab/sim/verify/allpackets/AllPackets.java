@@ -76,6 +76,7 @@ public final class AllPackets {
     public record Witness(String protocol, Ipv4 src, int sport, Ipv4 dst, int dport, String inDev) {
         @Override
         public String toString() {
+            if (protocol.equals("icmp")) return "icmp echo-request " + src + " -> " + dst + " id " + sport + " in " + inDev;
             return protocol + " " + src + ":" + sport + " -> " + dst + ":" + dport + (protocol.equals("tcp") ? " [SYN]" : "")
                     + " in " + inDev;
         }
@@ -277,7 +278,16 @@ public final class AllPackets {
                 enumerate(List.of(View.of(vip, proto, dport)), what, (w, c) -> nonServiceOutcome(c, vip, w));
             }
         }
+        // other protocols, as an echo request: the director may answer it, but must not forward it
+        enumerate(List.of(View.of(vip, 1, ICMP_ECHO << 8)), "icmp " + new Ipv4(vip) + " (echo request)", (w, c) -> {
+            SkBuff o = c.out;
+            if (o == null || o.daddr == w.src().bits()) return null;
+            return new Broken(NON_SERVICE_PORT_FORWARDED, true, "forwarded by the director",
+                    "forwarded to " + new Ipv4(o.daddr) + " on " + c.dev);
+        });
     }
+
+    private static final int ICMP_ECHO = 8;
 
     /**
      * Null when the VIP is only a service address (where other ports must be closed); else why it
@@ -344,7 +354,7 @@ public final class AllPackets {
         SourceClasses sc = sourceClasses(primary.proto(), statics, dynAddr, dynPort);
         List<Client> clients = sc.clients();
         List<long[]> sportAtoms = sc.sports();
-        String proto = primary.proto() == 6 ? "tcp" : "udp";
+        String proto = primary.proto() == 6 ? "tcp" : primary.proto() == 17 ? "udp" : "icmp";
         for (Client c : clients) {
             for (long[] atom : sportAtoms) {
                 int sport = sport(atom);
@@ -465,9 +475,13 @@ public final class AllPackets {
         SkBuff s = new SkBuff();
         s.saddr = w.src().bits();
         s.daddr = w.dst().bits();
-        s.protocol = w.protocol().equals("tcp") ? 6 : 17;
-        s.sport = w.sport();
-        s.dport = w.dport();
+        s.protocol = switch (w.protocol()) {
+            case "tcp" -> 6;
+            case "udp" -> 17;
+            default -> 1;
+        };
+        s.sport = w.sport(); // for ICMP the echo id
+        s.dport = w.dport(); // for ICMP type << 8 | code
         s.tcpFlags = s.protocol == 6 ? 0x02 : 0;
         s.flow = "all-packets";
         h.receive(w.inDev(), s);

@@ -69,8 +69,11 @@ final class SetView {
     /** Entries whose dst-flagged dimensions a packet to v can match (with v's port unknown, any port will do). */
     List<SetEntry> entriesFor(View v) {
         if (neverMatches) return List.of();
-        if (keyDim < 0) return set.entries();
         List<SetEntry> out = new ArrayList<>();
+        if (keyDim < 0) { // only src dimensions: the protocol of a port dimension still has to fit
+            addMatching(set.entries(), v, out);
+            return out;
+        }
         SetType.Dim kd = dims.get(keyDim);
         if (kd == SetType.Dim.PORT) {
             if (v.portKnown()) addMatching(byKey.get(1L << 40 | v.dport()), v, out);

@@ -26,6 +26,10 @@ class AllPacketsTest {
      * the VIP 10.96.0.1 on a dummy device, one masq service tcp 10.96.0.1:80 -> 10.0.0.2:8080.
      */
     private static Scenario director(String ipsets, String filter, String mangle, String ipvs, String servers) {
+        return director(ipsets, filter, mangle, "", ipvs, servers);
+    }
+
+    private static Scenario director(String ipsets, String filter, String mangle, String nat, String ipvs, String servers) {
         String yaml = """
                 name: all-packets-case
                 segments: [lan, back]
@@ -45,7 +49,9 @@ class AllPacketsTest {
                 + (ipsets.isEmpty() ? "" : "      - kind: ipset-save\n        text: |\n" + indent(ipsets))
                 + "      - kind: iptables-save\n        text: |\n" + indent("*filter\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n"
                         + ":OUTPUT ACCEPT [0:0]\n" + filter + "COMMIT\n*mangle\n:PREROUTING ACCEPT [0:0]\n:INPUT ACCEPT [0:0]\n"
-                        + ":FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n:POSTROUTING ACCEPT [0:0]\n" + mangle + "COMMIT\n")
+                        + ":FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n:POSTROUTING ACCEPT [0:0]\n" + mangle + "COMMIT\n"
+                        + (nat.isEmpty() ? "" : "*nat\n:PREROUTING ACCEPT [0:0]\n:INPUT ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n"
+                                + ":POSTROUTING ACCEPT [0:0]\n" + nat + "COMMIT\n"))
                 + "      - kind: ipvsadm-save\n        text: |\n" + indent(ipvs)
                 + (servers.isEmpty() ? "" : "servers:\n" + servers);
         return ScenarioReader.parse(yaml, Path.of("all-packets-case.yaml"));
@@ -208,6 +214,22 @@ class AllPacketsTest {
         AllPackets.Report ok = verify(closed);
         assertTrue(ok.holds(), () -> show(ok));
         assertTrue(ok.failures().isEmpty(), () -> show(ok));
+    }
+
+    @Test
+    void anotherProtocolToAVipMustNotBeForwarded() {
+        // a DNAT of everything ICMP sent to the VIP: echo requests leave towards 10.0.0.9
+        Scenario s = director("", CLOSE_OTHER_PORTS, "", "-A PREROUTING -d 10.96.0.1/32 -p icmp -j DNAT --to-destination 10.0.0.9\n",
+                WEB, "");
+        AllPackets.Report r = verify(s);
+        List<AllPackets.Failure> f = errors(r, AllPackets.NON_SERVICE_PORT_FORWARDED);
+        assertEquals(1, f.size(), () -> show(r));
+        assertEquals("icmp", f.get(0).witness().protocol());
+        assertTrue(f.get(0).witnessOutcome().startsWith("forwarded to 10.0.0.9 on eth1"), f.get(0).witnessOutcome());
+        assertTrue(f.get(0).witness().toString().startsWith("icmp echo-request "), f.get(0).witness().toString());
+        assertTrue(errors(r, AllPackets.SERVICE_NOT_REACHED).isEmpty(), () -> show(r));
+        // without the DNAT the director answers the echo itself: that is allowed
+        assertTrue(verify(director("", CLOSE_OTHER_PORTS, "", WEB, "")).failures().isEmpty());
     }
 
     @Test
