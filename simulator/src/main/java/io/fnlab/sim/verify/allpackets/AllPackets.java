@@ -39,9 +39,9 @@ import java.util.Set;
  * for a fwmark service, each destination of a rule that sets its mark (-d/--dst-range/a dst set,
  * -p, --dport); and for every VIP that is only a service address (on a dummy device or lo, or a
  * /32 alias, not a host's own subnet address), each atom of its TCP and UDP destination-port
- * space that is no service: the atoms come from every --dport/multiport/set port/conntrack port
+ * space that is no service (the atoms come from every --dport/multiport/set port/conntrack port
  * test of a rule that can see that VIP, the service ports and the ports the director's own
- * sockets listen on.
+ * sockets listen on), and an ICMP echo request.
  *
  * <p><b>Sources, per destination.</b> Only rules that can see the destination (see
  * {@link HeaderTests}: none of their -d/-p/--dport/set-dst tests excludes the VIP:port, or the
@@ -61,9 +61,10 @@ import java.util.Set;
  * them. (2) A new connection to a service address on a port (or protocol) that is no service is
  * neither forwarded nor delivered to a socket: reaching a socket that listens there is an
  * error, reaching the local stack where nothing listens in the scenario a warning (any socket
- * bound to 0.0.0.0 would get it: kubernetes#72236). (3) A fwmark service's mark is set by some
- * rule. Failing classes are grouped by property and outcome, each group with a witness packet,
- * its trace (the witness walked again with the tracer on) and the rule that decided it.
+ * bound to 0.0.0.0 would get it: kubernetes#72236); an ICMP echo request to it is not forwarded.
+ * (3) A fwmark service's mark is set by some rule. Failing classes are grouped by property,
+ * outcome and the rule that dropped or rejected them, each group with a witness packet, its
+ * trace (walked again with the tracer on) and that rule.
  */
 public final class AllPackets {
     public static final String SERVICE_NOT_REACHED = "service-not-reached";
