@@ -89,9 +89,10 @@ final class BenchCommand implements Callable<Integer> {
                     r.established(), r.connections());
             ipvsConnRate = r.connectionsPerSecond();
             Host node = s.hosts().stream().filter(h -> h.name().equals("node")).findFirst().orElseThrow();
-            AllPackets.Report ap = AllPackets.verify(node, "eth0");
-            out.printf(Locale.ROOT, "all-packets.classes: %d in %.2f s, %d failing%n", ap.classes(), ap.nanos() / 1e9,
-                    ap.failures().size());
+            AllPackets.Report ap = AllPackets.verify(node);
+            out.printf(Locale.ROOT, "all-packets.classes: %d in %.2f s (%.2f s CPU), %d failing%n", ap.classes(), ap.nanos() / 1e9,
+                    ap.cpuNanos() / 1e9,
+                    ap.failingClasses());
         }
         if (all() || workload.equals("iptables")) {
             KubeWorkloads w = new KubeWorkloads(iptablesServices, endpoints, seed);

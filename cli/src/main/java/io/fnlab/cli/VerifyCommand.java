@@ -4,6 +4,7 @@ import io.fnlab.model.scenario.Scenario;
 import io.fnlab.sim.verify.ReportWriter;
 import io.fnlab.sim.verify.Verifier;
 import io.fnlab.sim.verify.VerifyReport;
+import io.fnlab.sim.verify.allpackets.AllPacketsCheck;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -29,6 +30,11 @@ final class VerifyCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", description = "seed of the run-time random choices (ports, random schedulers)")
     long seed;
 
+    @Option(names = "--all-packets", description = {"also verify every director (host with IPVS services) for all packets: "
+            + "every class of source, destination, protocol, ports and in-interface that its rules tell apart, one walk each.",
+            "Each source class arrives on the interface the director's route back to it uses."})
+    boolean allPackets;
+
     @Override
     public Integer call() throws Exception {
         if (!format.equals("text") && !format.equals("json") && !format.equals("junit"))
@@ -40,6 +46,10 @@ final class VerifyCommand implements Callable<Integer> {
             Scenario s = Scenarios.read(p);
             progress.phase("checking " + s.hosts().size() + " hosts and simulating " + s.traffic().size() + " flows");
             r = Verifier.verify(s, seed);
+            if (allPackets) {
+                progress.phase("all-packets verification of every director");
+                r = AllPacketsCheck.apply(s, r);
+            }
         }
         String out = switch (format) {
             case "json" -> ReportWriter.json(r);

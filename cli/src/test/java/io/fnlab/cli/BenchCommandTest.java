@@ -25,8 +25,10 @@ class BenchCommandTest {
         // every simulated connection made it to an endpoint and back
         assertTrue(out.contains("(established 2000 of 2000)"), out);
         assertTrue(out.contains("capture.packets: 20000"), out);
-        // 100 services x (a source inside the cluster CIDR, one outside), none failing
-        assertTrue(out.contains("all-packets.classes: 200 in"), out);
+        // per service 7 source classes (the cluster CIDR via cni0, each of its 5 endpoints as its own hairpin
+        // source, the node's LAN via eth0), per ClusterIP 4 classes of other ports (TCP, UDP x the two
+        // source classes) and 2 of ICMP echo requests: 100 x 13, none failing (KUBE-IPVS-FILTER rejects the other ports)
+        assertTrue(out.contains("all-packets.classes: 1300 in"), out);
         assertTrue(out.contains(", 0 failing"), out);
     }
 

@@ -40,6 +40,13 @@ public final class ReportWriter {
             }
             b.append("    fix: ").append(f.fix()).append('\n');
         }
+        if (!r.allPackets().isEmpty()) b.append("\nall-packets:\n");
+        for (var a : r.allPackets()) {
+            b.append("  ").append(a.host()).append(": ").append(a.classes()).append(" classes in ")
+                    .append(String.format(java.util.Locale.ROOT, "%.2f", a.seconds())).append(" s, ").append(a.failingClasses())
+                    .append(" failing\n");
+            for (String n : a.notes()) b.append("    not verified: ").append(n).append('\n');
+        }
         if (!r.notModelled().isEmpty()) {
             b.append("\nnot modelled (the result may differ on a real kernel):\n");
             for (String n : r.notModelled()) b.append("  - ").append(n).append('\n');
@@ -96,6 +103,7 @@ public final class ReportWriter {
         }
         m.put("findings", fs);
         m.put("notModelled", r.notModelled());
+        if (!r.allPackets().isEmpty()) m.put("allPackets", r.allPackets());
         try {
             return JSON.writeValueAsString(m) + "\n";
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
@@ -143,6 +151,27 @@ public final class ReportWriter {
                 c.append("      <failure message=\"").append(x(f.id() + ": " + f.outcome() + ", expected " + f.expected()))
                         .append("\" type=\"flow\">").append(x(f.from() + " -> " + f.to() + ": " + f.outcome())).append("</failure>\n");
             }
+            c.append("    </testcase>\n");
+            cases.add(c.toString());
+        }
+        // verify --all-packets: one case per director, its findings are those of check all-packets on that host
+        for (var a : r.allPackets()) {
+            List<Finding> mine = r.findings().stream().filter(f -> f.check().equals("all-packets") && a.host().equals(f.host())).toList();
+            StringBuilder c = new StringBuilder();
+            c.append("    <testcase classname=\"").append(suite).append("\" name=\"all-packets ").append(x(a.host()))
+                    .append("\" time=\"").append(String.format(java.util.Locale.ROOT, "%.3f", a.seconds())).append("\">\n");
+            List<Finding> errors = mine.stream().filter(f -> f.severity() == Severity.ERROR).toList();
+            if (!errors.isEmpty()) {
+                failures++;
+                StringBuilder body = new StringBuilder();
+                for (Finding f : errors) body.append(findingText(f)).append('\n');
+                c.append("      <failure message=\"").append(x(a.failingClasses() + " of " + a.classes() + " classes fail"))
+                        .append("\" type=\"all-packets\">").append(x(body.toString())).append("</failure>\n");
+            }
+            StringBuilder out = new StringBuilder(a.classes() + " classes, " + a.failingClasses() + " failing\n");
+            for (Finding f : mine) if (f.severity() != Severity.ERROR) out.append(findingText(f)).append('\n');
+            for (String n : a.notes()) out.append("not verified: ").append(n).append('\n');
+            c.append("      <system-out>").append(x(out.toString())).append("</system-out>\n");
             c.append("    </testcase>\n");
             cases.add(c.toString());
         }

@@ -34,4 +34,25 @@ class VerifyLibraryTest {
             assertEquals(List.of(), unnamed, text);
         }));
     }
+
+    /**
+     * With `verify --all-packets` every library scenario keeps its verdict: no all-packets class
+     * fails at error level in any of them (the failing ones fail on the reply path or in lint,
+     * which all-packets, a check of new connections' first packets, does not look at).
+     */
+    @TestFactory
+    Stream<DynamicTest> everyScenarioKeepsItsVerdictWithAllPackets() throws Exception {
+        List<Path> files;
+        try (Stream<Path> s = Files.list(Paths.get("../scenarios"))) {
+            files = s.filter(f -> f.toString().endsWith(".yaml")).sorted().toList();
+        }
+        return files.stream().map(p -> DynamicTest.dynamicTest(p.getFileName().toString(), () -> {
+            Scenario s = ScenarioReader.read(p);
+            VerifyReport r = io.fnlab.sim.verify.allpackets.AllPacketsCheck.apply(s, Verifier.verify(s, 1));
+            String text = ReportWriter.text(r);
+            assertEquals("holds".equals(s.expectedVerdict()), r.holds(), text);
+            assertFalse(r.allPackets().isEmpty(), "every library scenario has a director: " + text);
+            assertTrue(r.findings().stream().noneMatch(f -> f.check().equals("all-packets") && f.severity() == Severity.ERROR), text);
+        }));
+    }
 }
