@@ -22,8 +22,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "compare", mixinStandardHelpOptions = true,
         description = {"Compares packet captures (pcap/pcapng; Ethernet, Linux cooked v1/v2, raw IP) with the simulation of a scenario.",
                 "Each capture belongs to a host: HOST.pcap, a directory with HOST.pcap files or a manifest.json, or --point HOST=FILE.",
-                "Ephemeral and NAT-chosen ports and TCP sequence numbers are bound on first sight and held for the connection;",
-                "IP ids and timing are ignored. Each difference shows both packets and the trace step that predicted the simulated one."},
+                "Ephemeral and NAT-chosen ports and TCP sequence numbers are bound on first sight and held for the connection; "
+                + "IP ids and timing are ignored. Each difference shows both packets and the trace step that predicted the simulated one."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:captures agree with the simulation", "1:differences", "2:bad input (e.g. a damaged capture: file and byte offset)"})
 public final class CompareCommand implements Callable<Integer> {

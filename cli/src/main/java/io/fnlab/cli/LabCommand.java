@@ -28,13 +28,13 @@ public final class LabCommand implements Runnable {
     }
 
     @Command(name = "run", mixinStandardHelpOptions = true,
-            description = {"Exports every host (the files `fnlab export` writes), builds the topology in network namespaces",
-                    "(or a VM when a host has IPVS services), applies each host's apply.sh inside it, runs the traffic with the",
-                    "probe while tcpdump -i any captures on every host, tears everything down, and compares the captures",
-                    "with the simulation. OUT gets HOST.pcap, manifest.json, export/HOST/ and lab.log.",
-                    "With several scenarios (fnlab lab run scenarios/*.yaml --out DIR), every one that needs the VM runs in",
-                    "one VM boot, the others in namespaces; each gets DIR/NAME/ (NAME: the file name without .yaml) with",
-                    "compare.txt and compare.json as well, and a summary table (DIR/summary.txt, summary.json) is printed."},
+            description = {"Exports every host (the files `fnlab export` writes), builds the topology in network namespaces "
+                    + "(or a VM when a host has IPVS services), applies each host's apply.sh inside it, runs the traffic with the "
+                    + "probe while tcpdump -i any captures on every host, tears everything down, and compares the captures "
+                    + "with the simulation. OUT gets HOST.pcap, manifest.json, export/HOST/ and lab.log.",
+                    "With several scenarios (fnlab lab run scenarios/*.yaml --out DIR), every one that needs the VM runs in "
+                    + "one VM boot, the others in namespaces; each gets DIR/NAME/ (NAME: the file name without .yaml) with "
+                    + "compare.txt and compare.json as well, and a summary table (DIR/summary.txt, summary.json) is printed."},
             exitCodeListHeading = "%nExit codes:%n",
             exitCodeList = {"0:captures agree with the simulation (every scenario's)", "1:differences, or a lab case that did not run",
                     "2:bad input",

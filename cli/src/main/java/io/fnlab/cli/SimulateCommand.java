@@ -15,8 +15,8 @@ import picocli.CommandLine.Model.CommandSpec;
 /** fnlab simulate SCENARIO [--pcap-dir DIR]: the flows' outcomes, and what tcpdump -i any on each host would capture. */
 @Command(name = "simulate", mixinStandardHelpOptions = true,
         description = {"Runs a scenario's traffic in the simulator and prints each connection's outcome.",
-                "With --pcap-dir, writes DIR/HOST.pcap per host: what `tcpdump -i any` on that host would capture",
-                "(Linux cooked v2 with interface index and direction; tshark and tcpdump read it)."})
+                "With --pcap-dir, writes DIR/HOST.pcap per host: what `tcpdump -i any` on that host would capture "
+                + "(Linux cooked v2 with interface index and direction; tshark and tcpdump read it)."})
 public final class SimulateCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

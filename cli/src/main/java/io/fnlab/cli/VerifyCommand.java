@@ -12,9 +12,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** fnlab verify: the static checks plus the scenario's traffic through the simulated kernels. */
+/** fnlab verify: the static checks, the service matrix, the scenario's traffic through the simulated kernels, optionally all packets. */
 @Command(name = "verify", mixinStandardHelpOptions = true,
-        description = {"Checks a scenario: lints every host's config, runs its traffic through the simulated kernels, "
+        description = {"Checks a scenario: lints every host's config, connects every client to every virtual service "
+                + "(the service matrix, docs/checks.md), runs the scenario's traffic through the simulated kernels, "
                 + "and checks the expectations. With no SCENARIO, runs the default (" + Scenarios.DEFAULT + ").",
                 "Exit 0 when everything holds, 1 on findings (errors), 2 on bad input."})
 final class VerifyCommand implements Callable<Integer> {
