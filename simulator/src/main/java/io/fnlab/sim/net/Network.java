@@ -192,24 +192,31 @@ public final class Network implements Link {
         loop.at(loop.now(), () -> run(pt, host, skb, () -> host.receive(dev, skb)));
     }
 
+    /**
+     * A packet the host generates (socket send, RST, ICMP error or redirect) walks its own path at
+     * once, in the middle of whatever the host was doing, as icmp_send and ip_local_out do in the
+     * kernel: an ICMP redirect leaves before the packet that caused it goes on to FORWARD. Its
+     * trace is its own; the caller's trace and tracer are restored afterwards.
+     */
     @Override
     public void originate(SimHost host, SkBuff skb, String reason, Consumer<SkBuff> path) {
         PacketTrace pt = tracing ? new PacketTrace("p" + (++packetSeq), skb.flow) : null;
         if (pt != null) traces.add(pt);
-        loop.at(loop.now(), () -> run(pt, host, skb, () -> {
+        run(pt, host, skb, () -> {
             if (current != null) host.tracer().step(new Step.Note("sent by " + reason));
             path.accept(skb);
-        }));
+        });
     }
 
     private void run(PacketTrace pt, SimHost host, SkBuff skb, Runnable r) {
         PacketTrace saved = current;
+        Tracer savedTracer = host.tracer();
         current = pt;
         host.setTracer(pt == null ? Tracer.OFF : pt.on(host.name(), skb.toString()));
         try {
             r.run();
         } finally {
-            host.setTracer(Tracer.OFF);
+            host.setTracer(savedTracer);
             current = saved;
         }
     }
