@@ -78,6 +78,17 @@ public final class PacketSequences {
         };
     }
 
+    /** A simulated host's capture (lab compare's SimCapture), lo left out as in {@link #fromCapture}. */
+    public static List<PacketSeen> fromSimCapture(List<io.fnlab.lab.compare.SimPacket> packets) {
+        List<PacketSeen> out = new ArrayList<>();
+        for (io.fnlab.lab.compare.SimPacket p : packets) {
+            if ("lo".equals(p.dev())) continue;
+            PacketSeen s = of(p.packet().at(p.point(), 0, 0, p.direction(), p.ifIndex()));
+            if (s != null) out.add(s);
+        }
+        return out;
+    }
+
     /** What one simulated host received and transmitted (not on lo), in the order of the traces. */
     public static List<PacketSeen> fromTraces(List<Trace> traces, String host) {
         List<PacketSeen> out = new ArrayList<>();

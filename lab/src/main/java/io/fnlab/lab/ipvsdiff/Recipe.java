@@ -1,14 +1,12 @@
 package io.fnlab.lab.ipvsdiff;
 
 import io.fnlab.lab.netns.LabPlan;
+import io.fnlab.lab.compare.SimCapture;
 import io.fnlab.lab.netns.LabResult;
 import io.fnlab.model.format.scenario.ScenarioReader;
 import io.fnlab.model.scenario.Host;
 import io.fnlab.model.scenario.Scenario;
-import io.fnlab.model.scenario.Traffic;
 import io.fnlab.sim.net.FlowResult;
-import io.fnlab.sim.net.Network;
-import io.fnlab.sim.trace.Trace;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -53,15 +51,12 @@ public record Recipe(Path scenarioFile, Map<String, String> setupByHost, Set<Int
         return new LabPlan(p.name(), p.hosts(), List.of(), steps, true);
     }
 
-    /** The simulator's run: the flows' results and every packet trace. */
-    public record SimRun(List<FlowResult> flows, List<Trace> traces) {}
+    /** The simulator's run: the flows' results and what each host's tcpdump -i any would have seen. */
+    public record SimRun(List<FlowResult> flows, SimCapture capture) {}
 
     public SimRun simulate() {
-        Scenario s = scenario();
-        List<Traffic.Flow> flows = s.traffic().stream().filter(t -> t instanceof Traffic.Flow).map(t -> (Traffic.Flow) t).toList();
-        Network n = Network.of(s, 1);
-        List<FlowResult> r = n.run(flows);
-        return new SimRun(r, n.traces());
+        SimCapture c = SimCapture.run(scenario(), 1);
+        return new SimRun(c.results(), c);
     }
 
     /** Per host: the normalised sequence the kernel's capture shows. */
@@ -74,11 +69,14 @@ public record Recipe(Path scenarioFile, Map<String, String> setupByHost, Set<Int
         return out;
     }
 
-    /** Per host: the normalised sequence of the simulator's traces. */
+    /**
+     * Per host: the normalised sequence of the simulator's capture at that host, in the order the
+     * packets passed (an ICMP redirect before the packet that caused it leaves, as on the wire).
+     */
     public Map<String, List<String>> modelSequences(SimRun run) {
         Map<String, List<String>> out = new LinkedHashMap<>();
         for (Host h : scenario().hosts()) {
-            out.put(h.name(), PacketSequences.normalise(PacketSequences.fromTraces(run.traces(), h.name()), knownPorts));
+            out.put(h.name(), PacketSequences.normalise(PacketSequences.fromSimCapture(run.capture().at(h.name())), knownPorts));
         }
         return out;
     }
