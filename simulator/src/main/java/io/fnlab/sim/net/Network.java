@@ -59,6 +59,7 @@ public final class Network implements Link {
     private final Map<String, Ipvs> ipvs = new LinkedHashMap<>();
     private PacketTrace current;
     private long packetSeq;
+    private long clientTimeout = CLIENT_TIMEOUT;
 
     private record Served(String host, String socket, FiveTuple view) {}
 
@@ -144,6 +145,15 @@ public final class Network implements Link {
 
     public EventLoop loop() {
         return loop;
+    }
+
+    /**
+     * How long each client waits before it gives up (default {@link #CLIENT_TIMEOUT}): a run that
+     * is compared with the lab uses the probe's timeout, so that both sides retransmit as often
+     * (which matters where a rate limit, such as the ICMP redirect back-off, counts the packets).
+     */
+    public void clientTimeout(long millis) {
+        this.clientTimeout = millis;
     }
 
     // ---- Link ----
@@ -246,7 +256,7 @@ public final class Network implements Link {
         for (Traffic.Flow f : flows) {
             SimHost h = hosts.get(f.from());
             if (h == null) throw new IllegalArgumentException("flow " + f.id() + ": no host '" + f.from() + "'");
-            horizon = Math.max(horizon, f.startMillis() + (long) Math.max(1, f.repeat()) * (CLIENT_TIMEOUT + 100));
+            horizon = Math.max(horizon, f.startMillis() + (long) Math.max(1, f.repeat()) * (clientTimeout + 100));
             loop.at(f.startMillis(), () -> startConnection(h, f, 0, conns, flowIds));
         }
         loop.run(horizon + 10_000);
@@ -276,8 +286,8 @@ public final class Network implements Link {
                 f.sourcePort() == null ? null : f.sourcePort(), f.request(), f.close(), conn -> startNext.run());
         conns.add(c);
         ids.add(f.id());
-        loop.at(loop.now() + CLIENT_TIMEOUT, () -> {
-            c.giveUp("no answer within " + CLIENT_TIMEOUT + " ms");
+        loop.at(loop.now() + clientTimeout, () -> {
+            c.giveUp("no answer within " + clientTimeout + " ms");
             startNext.run();
         });
     }
