@@ -559,7 +559,7 @@ public final class SimHost implements IpStack, XtContext, Arp.Addrs {
     void ipForward(SkBuff skb) {
         RouteResult rt = (RouteResult) skb.dst;
         if (skb.ttl <= 1) {
-            drop("ip_forward", "TTL expired: time exceeded (icmp_send)");
+            drop("ip_forward", "TTL expired: ICMP time exceeded to the sender, unless icmp_ratelimit holds it back (see the next step)");
             icmpSend(skb, 11, 0);
             return;
         }
