@@ -4,9 +4,6 @@ import io.fnlab.lab.pcap.CaptureStream;
 import io.fnlab.lab.pcap.CapturedPacket;
 import io.fnlab.lab.pcap.Direction;
 import io.fnlab.sim.skb.SkBuff;
-import io.fnlab.sim.trace.Hop;
-import io.fnlab.sim.trace.Step;
-import io.fnlab.sim.trace.Trace;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -22,8 +19,9 @@ import java.util.regex.Pattern;
 
 /**
  * Per-capture-point packet sequences from a real capture (tcpdump -i any pcap of one host) and
- * from simulator traces (what one host received and transmitted), and their normal form, so the
- * two compare as lists of strings.
+ * from the simulator (what one host received and transmitted, in the order it happened: {@link
+ * Recipe} records it, or lab compare's SimCapture), and their normal form, so the two compare as
+ * lists of strings.
  *
  * <p>Normal form: loopback traffic and non-IPv4 frames dropped (the lab's lo is ifindex 1 in every
  * namespace; the simulator's lo hops are not captures either); ports that are not "known" (the
@@ -78,19 +76,13 @@ public final class PacketSequences {
         };
     }
 
-    /** What one simulated host received and transmitted (not on lo), in the order of the traces. */
-    public static List<PacketSeen> fromTraces(List<Trace> traces, String host) {
+    /** A simulated host's capture (lab compare's SimCapture), lo left out as in {@link #fromCapture}. */
+    public static List<PacketSeen> fromSimCapture(List<io.fnlab.lab.compare.SimPacket> packets) {
         List<PacketSeen> out = new ArrayList<>();
-        for (Trace t : traces) {
-            for (Hop h : t.hops()) {
-                if (!h.host().equals(host)) continue;
-                for (Step s : h.steps()) {
-                    PacketSeen p = null;
-                    if (s instanceof Step.Received r && !"lo".equals(r.dev())) p = parseSim(true, r.packet());
-                    else if (s instanceof Step.Transmitted x && !"lo".equals(x.dev())) p = parseSim(false, x.packet());
-                    if (p != null) out.add(p);
-                }
-            }
+        for (io.fnlab.lab.compare.SimPacket p : packets) {
+            if ("lo".equals(p.dev())) continue;
+            PacketSeen s = of(p.packet().at(p.point(), 0, 0, p.direction(), p.ifIndex()));
+            if (s != null) out.add(s);
         }
         return out;
     }

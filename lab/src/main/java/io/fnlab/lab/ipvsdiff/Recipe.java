@@ -6,15 +6,19 @@ import io.fnlab.model.format.scenario.ScenarioReader;
 import io.fnlab.model.scenario.Host;
 import io.fnlab.model.scenario.Scenario;
 import io.fnlab.model.scenario.Traffic;
+import io.fnlab.sim.host.Device;
+import io.fnlab.sim.host.Link;
+import io.fnlab.sim.host.SimHost;
 import io.fnlab.sim.net.FlowResult;
 import io.fnlab.sim.net.Network;
-import io.fnlab.sim.trace.Trace;
+import io.fnlab.sim.skb.SkBuff;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * A library scenario run packet for packet both ways: on a real kernel (the lab plan of the
@@ -53,15 +57,79 @@ public record Recipe(Path scenarioFile, Map<String, String> setupByHost, Set<Int
         return new LabPlan(p.name(), p.hosts(), List.of(), steps, true);
     }
 
-    /** The simulator's run: the flows' results and every packet trace. */
-    public record SimRun(List<FlowResult> flows, List<Trace> traces) {}
+    /** The simulator's run: the flows' results and, per host, what its tcpdump -i any would have seen. */
+    public record SimRun(List<FlowResult> flows, Map<String, List<PacketSeen>> seen) {}
 
+    /**
+     * The scenario's flows run as the lab runs them: one after another, each client giving up
+     * after the probe's timeout ({@link #CLIENT_TIMEOUT_MS}), so that both sides send as many SYNs
+     * (the redirect back-off and the ICMP rate limit count them). What each host puts on or takes
+     * from a wire is recorded in the order it happens.
+     */
     public SimRun simulate() {
         Scenario s = scenario();
-        List<Traffic.Flow> flows = s.traffic().stream().filter(t -> t instanceof Traffic.Flow).map(t -> (Traffic.Flow) t).toList();
         Network n = Network.of(s, 1);
-        List<FlowResult> r = n.run(flows);
-        return new SimRun(r, n.traces());
+        n.clientTimeout(CLIENT_TIMEOUT_MS);
+        Map<String, List<PacketSeen>> seen = new LinkedHashMap<>();
+        for (SimHost h : n.hosts().values()) {
+            seen.put(h.name(), new ArrayList<>());
+            h.setLink(new Recorder(n, seen));
+        }
+        List<Traffic.Flow> flows = new ArrayList<>();
+        long start = 0;
+        for (Traffic t : s.traffic()) {
+            if (!(t instanceof Traffic.Flow f)) continue;
+            flows.add(new Traffic.Flow(f.id(), f.from(), f.protocol(), f.to(), f.sourcePort(), f.request(), f.close(), f.repeat(),
+                    start, f.source()));
+            start += (long) Math.max(1, f.repeat()) * (CLIENT_TIMEOUT_MS + 100);
+        }
+        return new SimRun(n.run(flows), seen);
+    }
+
+    /** A host's link that notes each frame the host sends and the receiver gets, then hands it to the network. */
+    private record Recorder(Network net, Map<String, List<PacketSeen>> seen) implements Link {
+        public String arpRequest(SimHost from, String dev, int sip, String sha, int tip) {
+            return net.arpRequest(from, dev, sip, sha, tip);
+        }
+
+        public void transmit(SimHost from, String dev, String dstMac, SkBuff skb) {
+            add(from.name(), false, skb);
+            Device d = from.devices().get(dev);
+            for (Network.Attachment a : net.topology().edgeSet()) {
+                if (d != null && a.segment().equals(d.segment()) && a.mac().equalsIgnoreCase(dstMac)
+                        && !(a.host().equals(from.name()) && a.dev().equals(dev))) {
+                    add(a.host(), true, skb);
+                    break;
+                }
+            }
+            net.transmit(from, dev, dstMac, skb);
+        }
+
+        public void loopback(SimHost host, String dev, SkBuff skb) {
+            if (!"lo".equals(dev)) add(host.name(), true, skb); // a tunnel's decapsulated packet arrives on its device
+            net.loopback(host, dev, skb);
+        }
+
+        private void add(String host, boolean in, SkBuff skb) {
+            PacketSeen p = PacketSequences.parseSim(in, skb.toString());
+            if (p != null) seen.get(host).add(p);
+        }
+
+        public void originate(SimHost host, SkBuff skb, String reason, Consumer<SkBuff> path) {
+            net.originate(host, skb, reason, path);
+        }
+
+        public void disposition(String what) {
+            net.disposition(what);
+        }
+
+        public void after(SimHost host, long millis, Runnable r) {
+            net.after(host, millis, r);
+        }
+
+        public long now() {
+            return net.now();
+        }
     }
 
     /** Per host: the normalised sequence the kernel's capture shows. */
@@ -74,11 +142,11 @@ public record Recipe(Path scenarioFile, Map<String, String> setupByHost, Set<Int
         return out;
     }
 
-    /** Per host: the normalised sequence of the simulator's traces. */
+    /** Per host: the normalised sequence of what the simulated host sent and received, in the order it happened. */
     public Map<String, List<String>> modelSequences(SimRun run) {
         Map<String, List<String>> out = new LinkedHashMap<>();
         for (Host h : scenario().hosts()) {
-            out.put(h.name(), PacketSequences.normalise(PacketSequences.fromTraces(run.traces(), h.name()), knownPorts));
+            out.put(h.name(), PacketSequences.normalise(run.seen().getOrDefault(h.name(), List.of()), knownPorts));
         }
         return out;
     }

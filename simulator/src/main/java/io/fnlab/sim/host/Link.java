@@ -14,7 +14,7 @@ public interface Link {
     /** loopback_xmit: the packet comes back into this host (netif_rx), same trace. */
     void loopback(SimHost host, String dev, SkBuff skb);
 
-    /** A new packet generated on this host (socket send, RST, ICMP error): own trace, run later at the same time. */
+    /** A new packet generated on this host (socket send, RST, ICMP error or redirect): own trace, walked at once. */
     void originate(SimHost host, SkBuff skb, String reason, Consumer<SkBuff> path);
 
     /** The current packet's end, for its trace. */

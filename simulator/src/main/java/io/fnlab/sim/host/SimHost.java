@@ -36,6 +36,9 @@ import io.fnlab.sim.netfilter.NfVerdict;
 import io.fnlab.sim.netfilter.Priorities;
 import io.fnlab.sim.netfilter.XtContext;
 import io.fnlab.sim.route.Fib;
+import io.fnlab.sim.route.IcmpRedirect;
+import io.fnlab.sim.route.InetPeers;
+import io.fnlab.sim.route.NhExceptions;
 import io.fnlab.sim.route.RouteResult;
 import io.fnlab.sim.skb.SkBuff;
 import io.fnlab.sim.sock.Listener;
@@ -67,6 +70,16 @@ public final class SimHost implements IpStack, XtContext, Arp.Addrs {
     private final NfNat nat;
     private final SocketLayer sockets;
     private final NeighTable neigh = new NeighTable();
+    /** net->ipv4.peers: per remote address, the rate state of redirects and ICMP errors. */
+    private final InetPeers peers = new InetPeers();
+    /** Next-hop exceptions left by accepted ICMP redirects. */
+    private final NhExceptions exceptions = new NhExceptions();
+    /** The redirect switches per device, read once (a host's sysctls are final). */
+    private final Map<String, IcmpRedirect.Conf> redirectConf = new java.util.HashMap<>();
+    private IcmpRedirect.Limits redirectLimits;
+    /** icmp_ratelimit (ms, as jiffies) and icmp_ratemask; -1 until read. */
+    private long icmpRatelimit = -1;
+    private int icmpRatemask;
     private final Map<TableName, Table> tables = new LinkedHashMap<>();
     private final IpsetRegistry ipsets;
     private final RandomGenerator random;
@@ -212,6 +225,26 @@ public final class SimHost implements IpStack, XtContext, Arp.Addrs {
 
     public NeighTable neighbours() {
         return neigh;
+    }
+
+    /** The next-hop exceptions accepted ICMP redirects left on this host. */
+    public NhExceptions nexthopExceptions() {
+        return exceptions;
+    }
+
+    /** This host's inet_peer state (ICMP and redirect rate limits). */
+    public InetPeers peers() {
+        return peers;
+    }
+
+    /** The redirect switches of a device: conf.all and conf.DEV combined as the kernel does. */
+    public IcmpRedirect.Conf redirectConf(String dev) {
+        IcmpRedirect.Conf c = redirectConf.get(dev);
+        if (c == null) {
+            c = IcmpRedirect.Conf.of(sysctls, dev, forwarding(dev));
+            redirectConf.put(dev, c);
+        }
+        return c;
     }
 
     public Map<String, Device> devices() {
@@ -421,8 +454,20 @@ public final class SimHost implements IpStack, XtContext, Arp.Addrs {
             drop("fib_validate_source", why);
             return false;
         }
-        skb.dst = res;
+        skb.dst = withException(res, d);
         return true;
+    }
+
+    /**
+     * find_exception + rt_set_nexthop: a destination an accepted ICMP redirect moved goes to the
+     * exception's gateway instead of the route's. Costs one emptiness check on hosts without any.
+     */
+    private RouteResult withException(RouteResult r, int daddr) {
+        if (exceptions.isEmpty()) return r;
+        NhExceptions.Fnhe f = exceptions.find(r, daddr, now());
+        if (f == null) return r;
+        if (tracer.on()) trace(new Step.Note("next-hop exception (an accepted ICMP redirect): " + NhExceptions.describe(f)));
+        return NhExceptions.apply(r, f);
     }
 
     /** ip_error: with forwarding off the packet dies silently (IPSTATS_MIB_INADDRERRORS); else an ICMP error. */
@@ -432,12 +477,35 @@ public final class SimHost implements IpStack, XtContext, Arp.Addrs {
                     + ".forwarding=0): the packet is not for this host and is dropped without ICMP");
             return;
         }
+        if (!err.equals("EINVAL") && !ipErrorAllowed(skb)) {
+            drop("ip_error", err + ": no ICMP this time (ip_rt_error_cost/ip_rt_error_burst limit on " + skb.src() + "'s inet_peer)");
+            return;
+        }
         switch (err) {
             case "EINVAL" -> drop("ip_error", "blackhole route");
             case "EACCES" -> { drop("ip_error", "prohibit route: ICMP admin prohibited"); icmpSend(skb, 3, 13); }
             case "ENETUNREACH" -> { drop("ip_error", "no route: ICMP net unreachable"); icmpSend(skb, 3, 0); }
             default -> { drop("ip_error", "unreachable route: ICMP host unreachable"); icmpSend(skb, 3, 1); }
         }
+    }
+
+    /**
+     * ip_error's own limit on the source's inet_peer: rate_tokens gain the jiffies since rate_last
+     * up to ip_rt_error_burst (5 s), an error costs ip_rt_error_cost (1 s). icmp_send then applies
+     * icmp_ratelimit to the same peer.
+     */
+    private boolean ipErrorAllowed(SkBuff skb) {
+        long j = InetPeers.jiffies(now());
+        InetPeers.Peer p = peers.get(skb.saddr, j);
+        long cost = sysctls.getInt("net.ipv4.route.error_cost", InetPeers.HZ), burst = sysctls.getInt("net.ipv4.route.error_burst", 5 * InetPeers.HZ);
+        p.rateTokens += j - p.rateLast;
+        if (p.rateTokens > burst) p.rateTokens = burst;
+        p.rateLast = j;
+        if (p.rateTokens >= cost) {
+            p.rateTokens -= cost;
+            return true;
+        }
+        return false;
     }
 
     /**
@@ -494,22 +562,68 @@ public final class SimHost implements IpStack, XtContext, Arp.Addrs {
     void ipForward(SkBuff skb) {
         RouteResult rt = (RouteResult) skb.dst;
         if (skb.ttl <= 1) {
-            drop("ip_forward", "TTL expired: ICMP time exceeded");
+            drop("ip_forward", "TTL expired: ICMP time exceeded to the sender, unless icmp_ratelimit holds it back (see the next step)");
             icmpSend(skb, 11, 0);
             return;
         }
         skb.ttl--;
-        // IN_DEV_TX_REDIRECTS is IN_DEV_ANDCONF (all and the device). __mkroute_input sets RTCF_DOREDIRECT when the packet leaves by the device it came in on and the
-        // source is on-link there; ip_forward then sends an ICMP redirect. fnlab does not send it.
-        if (rt.dev().equals(skb.inDev) && sysctls.getInt("net.ipv4.conf.all.send_redirects", 1) != 0
-                && devConf(rt.dev(), "send_redirects", 1) != 0 && !skb.locallyGenerated
-                && onLink(rt.dev(), skb.saddr, rt.nextHop(skb.daddr)))
-            if (tracer.on()) trace(new Step.NotModelled("ICMP redirect", "forwarded out the device it came in on (" + rt.dev()
-                    + ", send_redirects=1): the kernel would send " + skb.src() + " an ICMP redirect to "
-                    + new Ipv4(rt.nextHop(skb.daddr)) + ", and a host with accept_redirects=1 would use it"));
+        // ip_forward: IPSKB_DOREDIRECT (set by __mkroute_input) -> ip_rt_send_redirect, before FORWARD;
+        // the test is made here, where it is read; a packet that leaves by another device pays one compare
+        if (rt.dev().equals(skb.inDev) && redirectDue(skb, rt)) ipRtSendRedirect(skb, rt);
         skb.outDev = rt.dev();
         if (runHook(Hook.FORWARD, skb, new HookState(Hook.FORWARD, skb.inDev, rt.dev())) != NfVerdict.ACCEPT) return;
         dstOutput(skb);
+    }
+
+    /**
+     * __mkroute_input's IPSKB_DOREDIRECT for a packet that leaves by the device it came in on:
+     * send_redirects on that device (IN_DEV_TX_REDIRECTS, all || DEV), fib_validate_source
+     * returned 1 (the sender is directly connected there, see {@link #sourceOnLink}), and the
+     * medium is shared (shared_media, all || DEV, default 1) or the sender and the route's gateway
+     * share a subnet of the device (inet_addr_onlink).
+     */
+    private boolean redirectDue(SkBuff skb, RouteResult rt) {
+        IcmpRedirect.Conf c = redirectConf(rt.dev());
+        if (!c.send() || !sourceOnLink(skb, rt.dev())) return false;
+        return c.sharedMedia() || onLink(rt.dev(), skb.saddr, rt.gateway());
+    }
+
+    /**
+     * fib_validate_source's positive answer (__fib_validate_source "ret"): the route back to the
+     * source, looked up from dev, goes through dev without a gateway (its nexthop scope is host),
+     * or, when it goes elsewhere and rp_filter is not strict, the route back restricted to dev does.
+     */
+    private boolean sourceOnLink(SkBuff skb, String dev) {
+        RouteResult back = fib.lookup(skb.saddr, skb.daddr, 0, dev, null);
+        if (back == null || back.type() != Route.Type.UNICAST) return false;
+        if (dev.equals(back.dev())) return back.gateway() == 0;
+        if (addressesOn(dev).isEmpty() || maxConf(dev, "rp_filter", 0) == 1) return false;
+        RouteResult viaDev = fib.lookup(skb.saddr, skb.daddr, 0, dev, dev);
+        return viaDev != null && viaDev.type() == Route.Type.UNICAST && viaDev.gateway() == 0;
+    }
+
+    /**
+     * ip_rt_send_redirect: an ICMP host redirect to the sender telling it the next hop for the
+     * destination (rt_nexthop: the route's gateway, or the destination itself when on-link),
+     * subject to the back-off kept in the sender's inet_peer (ip_rt_redirect_number/load/silence).
+     * The redirect goes out at once, before the packet walks FORWARD, as icmp_send does it.
+     */
+    private void ipRtSendRedirect(SkBuff skb, RouteResult rt) {
+        if (redirectLimits == null) redirectLimits = IcmpRedirect.Limits.of(sysctls);
+        long j = InetPeers.jiffies(now());
+        InetPeers.Peer p = peers.get(skb.saddr, j);
+        int gw = rt.nextHop(skb.daddr);
+        if (!IcmpRedirect.allow(p, j, redirectLimits)) {
+            if (tracer.on()) trace(new Step.Note("ip_rt_send_redirect: no redirect to " + skb.src() + " this time ("
+                    + (p.nRedirects >= redirectLimits.number() ? p.nRedirects + " sent and ignored: silent until none is due for "
+                    + redirectLimits.silence() * 1000 / InetPeers.HZ + " ms" : "back-off: redirect " + (p.nRedirects + 1) + " waits "
+                    + (redirectLimits.load() << p.nRedirects) * 1000 / InetPeers.HZ + " ms after the last") + ")"));
+            return;
+        }
+        if (tracer.on()) trace(new Step.Note("ip_rt_send_redirect: " + skb.src() + " sent this to " + skb.dst() + " through us, but "
+                + rt.dev() + " is the device it came in on and the sender is on that link: ICMP redirect (host) to use "
+                + new Ipv4(gw) + " (send_redirects on)"));
+        icmpSend(skb, IcmpRedirect.TYPE, IcmpRedirect.CODE_HOST, gw);
     }
 
     /** ip_output: POSTROUTING, then ip_finish_output2 (neighbour). */
@@ -628,6 +742,7 @@ public final class SimHost implements IpStack, XtContext, Arp.Addrs {
                     : selectAddr(res.dev(), res.nextHop(skb.daddr), 0);
             skb.saddr = src;
         }
+        res = withException(res, skb.daddr);
         skb.dst = res;
         skb.outDev = res.dev();
         if (tracer.on()) trace(new Step.Routed(skb.dst().toString(), res.text(), res.dev(), res.gateway() == 0 ? null
@@ -679,6 +794,7 @@ public final class SimHost implements IpStack, XtContext, Arp.Addrs {
             return NfVerdict.DROP;
         }
         if (res.isLocal()) res = new RouteResult(Route.Type.LOCAL, "lo", 0, res.prefsrc(), res.table(), res.text());
+        res = withException(res, skb.daddr);
         skb.dst = res;
         skb.outDev = res.dev();
         if (tracer.on()) trace(new Step.Routed(skb.dst().toString(), res.text(), res.dev(), res.gateway() == 0 ? null
@@ -776,8 +892,9 @@ public final class SimHost implements IpStack, XtContext, Arp.Addrs {
 
     @Override
     public boolean onLink(String dev, int x, int y) {
+        // inet_addr_onlink(in_dev, a, b): b == 0 asks about a alone
         for (Address a : addressesOn(dev))
-            if (a.prefix().contains(new Ipv4(x)) && a.prefix().contains(new Ipv4(y))) return true;
+            if (a.prefix().contains(new Ipv4(x)) && (y == 0 || a.prefix().contains(new Ipv4(y)))) return true;
         return false;
     }
 
@@ -822,16 +939,31 @@ public final class SimHost implements IpStack, XtContext, Arp.Addrs {
     /**
      * icmp_send: an error about skb back to its source. The source address is skb's destination
      * when that is local, else chosen by the route back (icmp_errors_use_inbound_ifaddr=0). No
-     * error about an ICMP error; rate limits are not modelled.
+     * error about an ICMP error. The types in icmp_ratemask (default: unreachable but "fragmentation
+     * needed", source quench, time exceeded, parameter problem) pass icmpv4_xrlim_allow on the
+     * destination's inet_peer (icmp_ratelimit, 1 s a token, up to 6) unless they go to this host
+     * itself; the global icmp_msgs_per_sec budget is not modelled.
      */
     @Override
     public void icmpSend(SkBuff skb, int type, int code) {
+        icmpSend(skb, type, code, 0);
+    }
+
+    /** __icmp_send with the header's 32-bit rest word (info: a redirect's gateway, a next-hop MTU). */
+    void icmpSend(SkBuff skb, int type, int code, int info) {
         if (skb.isIcmp() && Conntrack.isIcmpError(skb.dport >> 8)) return;
         SkBuff e = new SkBuff();
         e.protocol = 1;
         e.daddr = skb.saddr;
         e.saddr = isLocalAddress(skb.daddr) ? skb.daddr : 0;
         e.dport = type << 8 | code;
+        e.seq = info & 0xffffffffL;
+        if (ratelimited(type, code) && !xrlimAllow(e)) {
+            if (tracer.on()) trace(new Step.Note("icmp_send: no " + io.fnlab.sim.sock.SocketLayer.icmpName(type, code) + " to "
+                    + e.dst() + " (icmpv4_xrlim_allow: icmp_ratelimit " + icmpRatelimit * 1000 / InetPeers.HZ
+                    + " ms; the peer's tokens are spent, or a redirect to it just reset them)"));
+            return;
+        }
         // __icmp_send: errors carry the offending packet's TOS bits with IPTOS_PREC_INTERNETCONTROL
         // (RT_TOS(tos) | 0xc0), seen as tos 0xc0 in real captures
         e.tos = (skb.tos & 0x1e) | 0xc0;
@@ -843,6 +975,72 @@ public final class SimHost implements IpStack, XtContext, Arp.Addrs {
         if (tracer.on()) trace(new Step.Generated(e.toString(), "icmp_send: " + io.fnlab.sim.sock.SocketLayer.icmpName(type, code)
                 + " about " + skb));
         link.originate(this, e, "icmp_send", this::sendLocal);
+    }
+
+    /** icmpv4_mask_allow's complement: the type is in icmp_ratemask (and not "fragmentation needed"). */
+    private boolean ratelimited(int type, int code) {
+        if (icmpRatelimit < 0) {
+            icmpRatelimit = InetPeers.msToJiffies(sysctls.getInt("net.ipv4.icmp_ratelimit", 1000));
+            icmpRatemask = sysctls.getInt("net.ipv4.icmp_ratemask", 0x1818);
+        }
+        if (type > 18 || (type == 3 && code == 4)) return false;
+        return ((1 << type) & icmpRatemask) != 0;
+    }
+
+    /** icmpv4_xrlim_allow: no limit when the error goes to this host (loopback); else the peer's token bucket. */
+    private boolean xrlimAllow(SkBuff e) {
+        if (icmpRatelimit == 0) return true;
+        RouteResult r = fib.lookup(e.daddr, e.saddr, 0, "lo", null);
+        if (r == null || r.isError() || r.isLocal()) return true;
+        long j = InetPeers.jiffies(now());
+        return InetPeers.xrlimAllow(peers.get(e.daddr, j), j, icmpRatelimit);
+    }
+
+    /**
+     * __ip_do_redirect for an ICMP redirect the protocol's error handler passed on (tcp_v4_err for
+     * a segment of one of our connections, udp_err and ping_err): checked against the route this
+     * host now uses for the quoted destination; accepted only when the new gateway's neighbour
+     * entry is valid, else neigh_event_send starts resolving it and this redirect is dropped.
+     * An accepted one becomes a next-hop exception for that destination.
+     */
+    public void ipDoRedirect(SkBuff icmp) {
+        SkBuff in = icmp.icmpInner;
+        String dev = icmp.inDev;
+        int oldGw = icmp.saddr, newGw = (int) icmp.seq;
+        RouteResult base = fib.lookup(in.daddr, in.saddr, 0, "lo", null);
+        if (base == null || base.isError() || base.isLocal() || dev == null) return;
+        NhExceptions.Fnhe f = exceptions.find(base, in.daddr, now());
+        RouteResult rt = f == null ? base : NhExceptions.apply(base, f);
+        String why = IcmpRedirect.rejected(redirectConf(dev), dev, rt.gateway(), oldGw, newGw, new IcmpRedirect.Host() {
+            public boolean onLink(String d, int a, int b) {
+                return SimHost.this.onLink(d, a, b);
+            }
+
+            public boolean isLocalAddress(int a) {
+                return SimHost.this.isLocalAddress(a);
+            }
+
+            public boolean isGatewayOn(int gw, String d) {
+                return fib.isGatewayOn(gw, d);
+            }
+        });
+        String what = "ICMP redirect from " + new Ipv4(oldGw) + ": " + in.dst() + " via " + new Ipv4(newGw);
+        if (why != null) {
+            if (tracer.on()) trace(new Step.Note(what + " ignored (__ip_do_redirect): " + why));
+            return;
+        }
+        if (neigh.lookup(rt.dev(), newGw) == null) {
+            Device d = devices.get(rt.dev());
+            int sip = Arp.requestSource(this, rt.dev(), 0, newGw, maxConf(rt.dev(), "arp_announce", 0));
+            String mac = d == null ? null : link.arpRequest(this, rt.dev(), sip, d.mac(), newGw);
+            if (mac != null) neigh.update(rt.dev(), newGw, mac);
+            if (tracer.on()) trace(new Step.Note(what + " not applied: " + new Ipv4(newGw) + " has no valid neighbour entry yet;"
+                    + " neigh_event_send asks ARP (" + (mac == null ? "no answer" : "is-at " + mac) + ") and this redirect is dropped"));
+            return;
+        }
+        exceptions.update(base, in.daddr, newGw, oldGw, now());
+        if (tracer.on()) trace(new Step.Note(what + " accepted (__ip_do_redirect): next-hop exception on route " + base.text()
+                + " for " + in.dst() + " for " + NhExceptions.GC_TIMEOUT_MS / 1000 + " s"));
     }
 
     /**
@@ -1037,6 +1235,10 @@ public final class SimHost implements IpStack, XtContext, Arp.Addrs {
 
         public void icmpSend(SkBuff skb, int type, int code) {
             SimHost.this.icmpSend(skb, type, code);
+        }
+
+        public void redirect(SkBuff icmp) {
+            ipDoRedirect(icmp);
         }
 
         public void after(long millis, Runnable r) {

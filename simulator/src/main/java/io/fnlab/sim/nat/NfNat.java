@@ -202,8 +202,23 @@ public final class NfNat {
         }
     }
 
-    /** nf_nat_icmp_reply_translation: the quoted packet gets the opposite manip, the outer header the normal one. */
+    /**
+     * nf_nat_icmp_reply_translation: the quoted packet gets the opposite manip, the outer header the
+     * normal one. An ICMP redirect about a connection that is translated (IPS_SRC_NAT or
+     * IPS_DST_NAT), or whose NAT is not set up in both directions yet, is dropped (the caller,
+     * nf_nat_ipv4_fn, returns NF_DROP): a router redirecting a de-SNATed reply back out the device
+     * it came in on sends nothing (seen in the real captures of seed002-nat-masquerade, hairpin and
+     * seed001-kube-clusterip).
+     */
     NfVerdict icmpReplyTranslation(SkBuff skb, NfConn ct, int ctinfo, ManipType mt) {
+        if ((skb.dport >> 8) == 5 && (!ct.has(NfConn.SRC_NAT_DONE) || !ct.has(NfConn.DST_NAT_DONE)
+                || ct.has(NfConn.SRC_NAT) || ct.has(NfConn.DST_NAT))) {
+            Tracer t = env.tracer();
+            if (t.on()) t.step(new Step.Dropped("nf_nat", "nf_nat_icmp_reply_translation: an ICMP redirect about a connection "
+                    + (ct.has(NfConn.SRC_NAT) || ct.has(NfConn.DST_NAT) ? "that is translated" : "whose NAT is not set up yet")
+                    + " is dropped"));
+            return NfVerdict.DROP;
+        }
         boolean reply = CtInfo.isReply(ctinfo);
         int statusbit = mt == ManipType.SRC ? NfConn.SRC_NAT : NfConn.DST_NAT;
         if (reply) statusbit = statusbit == NfConn.SRC_NAT ? NfConn.DST_NAT : NfConn.SRC_NAT;

@@ -59,6 +59,7 @@ public final class Network implements Link {
     private final Map<String, Ipvs> ipvs = new LinkedHashMap<>();
     private PacketTrace current;
     private long packetSeq;
+    private long clientTimeout = CLIENT_TIMEOUT;
 
     private record Served(String host, String socket, FiveTuple view) {}
 
@@ -154,6 +155,15 @@ public final class Network implements Link {
         return loop;
     }
 
+    /**
+     * How long each client waits before it gives up (default {@link #CLIENT_TIMEOUT}): a run that
+     * is compared with the lab uses the probe's timeout, so that both sides retransmit as often
+     * (which matters where a rate limit, such as the ICMP redirect back-off, counts the packets).
+     */
+    public void clientTimeout(long millis) {
+        this.clientTimeout = millis;
+    }
+
     // ---- Link ----
 
     private Attachment attachment(SimHost h, String dev) {
@@ -200,24 +210,31 @@ public final class Network implements Link {
         loop.at(loop.now(), () -> run(pt, host, skb, () -> host.receive(dev, skb)));
     }
 
+    /**
+     * A packet the host generates (socket send, RST, ICMP error or redirect) walks its own path at
+     * once, in the middle of whatever the host was doing, as icmp_send and ip_local_out do in the
+     * kernel: an ICMP redirect leaves before the packet that caused it goes on to FORWARD. Its
+     * trace is its own; the caller's trace and tracer are restored afterwards.
+     */
     @Override
     public void originate(SimHost host, SkBuff skb, String reason, Consumer<SkBuff> path) {
         PacketTrace pt = tracing ? new PacketTrace("p" + (++packetSeq), skb.flow) : null;
         if (pt != null) traces.add(pt);
-        loop.at(loop.now(), () -> run(pt, host, skb, () -> {
+        run(pt, host, skb, () -> {
             if (current != null) host.tracer().step(new Step.Note("sent by " + reason));
             path.accept(skb);
-        }));
+        });
     }
 
     private void run(PacketTrace pt, SimHost host, SkBuff skb, Runnable r) {
         PacketTrace saved = current;
+        Tracer savedTracer = host.tracer();
         current = pt;
         host.setTracer(pt == null ? Tracer.OFF : pt.on(host.name(), skb.toString()));
         try {
             r.run();
         } finally {
-            host.setTracer(Tracer.OFF);
+            host.setTracer(savedTracer);
             current = saved;
         }
     }
@@ -247,7 +264,7 @@ public final class Network implements Link {
         for (Traffic.Flow f : flows) {
             SimHost h = hosts.get(f.from());
             if (h == null) throw new IllegalArgumentException("flow " + f.id() + ": no host '" + f.from() + "'");
-            horizon = Math.max(horizon, f.startMillis() + (long) Math.max(1, f.repeat()) * (CLIENT_TIMEOUT + 100));
+            horizon = Math.max(horizon, f.startMillis() + (long) Math.max(1, f.repeat()) * (clientTimeout + 100));
             loop.at(f.startMillis(), () -> startConnection(h, f, 0, conns, flowIds));
         }
         loop.run(horizon + 10_000);
@@ -280,8 +297,8 @@ public final class Network implements Link {
                 f.sourcePort() == null ? null : f.sourcePort(), f.request(), f.close(), conn -> startNext.run());
         conns.add(c);
         ids.add(f.id());
-        loop.at(loop.now() + CLIENT_TIMEOUT, () -> {
-            c.giveUp("no answer within " + CLIENT_TIMEOUT + " ms");
+        loop.at(loop.now() + clientTimeout, () -> {
+            c.giveUp("no answer within " + clientTimeout + " ms");
             startNext.run();
         });
     }

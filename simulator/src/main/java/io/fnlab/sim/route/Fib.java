@@ -118,6 +118,21 @@ public final class Fib {
         return best == null ? null : best.device();
     }
 
+    /**
+     * ip_fib_check_default(gw, dev) == 0: some route of any table has gw as its gateway through
+     * dev (secure_redirects accepts only such a gateway).
+     */
+    public boolean isGatewayOn(int gw, String dev) {
+        for (List<Route> l : tables.values()) {
+            for (Route r : l) {
+                if (r.via() == null || r.via().bits() != gw) continue;
+                String d = r.device() != null ? r.device() : onLinkDevice(gw);
+                if (dev.equals(d)) return true;
+            }
+        }
+        return false;
+    }
+
     /** fib_rule_match: iif/oif, fwmark/mask, from/to, then the rule's `not`. */
     static boolean ruleMatches(PolicyRule r, int daddr, int saddr, long mark, String iif, String oif) {
         boolean m = true;

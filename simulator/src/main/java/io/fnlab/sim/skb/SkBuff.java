@@ -21,7 +21,8 @@ public final class SkBuff {
     public int id;
     public boolean fragment;
 
-    // TCP/UDP ports; for ICMP: sport = echo id, dport = type << 8 | code
+    // TCP/UDP ports; for ICMP: sport = echo id, dport = type << 8 | code, and seq the echo sequence
+    // or, for an error, the header's 32-bit rest word (a redirect's gateway)
     public int sport;
     public int dport;
     /** TCP flags in header bit order (FIN=1 SYN=2 RST=4 PSH=8 ACK=16 URG=32). */

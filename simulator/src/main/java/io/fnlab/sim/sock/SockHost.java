@@ -27,6 +27,9 @@ public interface SockHost {
     /** icmp_send for a packet this host received. */
     void icmpSend(SkBuff skb, int type, int code);
 
+    /** __ip_do_redirect: an ICMP redirect the protocol's error handler accepted for routing (the host checks it). */
+    void redirect(SkBuff icmp);
+
     /** Run later on this host's clock. */
     void after(long millis, Runnable r);
 

@@ -382,6 +382,10 @@ public final class SocketLayer {
         SkBuff in = skb.icmpInner;
         if (in == null) return;
         String k = key(in.saddr, in.sport, in.daddr, in.dport);
+        if (type == 5) {
+            redirectRcv(skb, in, k);
+            return;
+        }
         ClientConn c = in.protocol == 6 ? (tcp.get(k) == null || tcp.get(k).server ? null : tcp.get(k).client)
                 : in.protocol == 17 ? udp.get(k) : in.protocol == 1 ? ping.get(in.sport) : null;
         if (c == null) {
@@ -405,6 +409,41 @@ public final class SocketLayer {
         }
     }
 
+    /**
+     * icmp_redirect -> icmp_socket_deliver -> the quoted protocol's err_handler: tcp_v4_err takes
+     * it only for one of our connections (not a request socket) whose quoted sequence number is
+     * not beyond snd_nxt (snd_una is not modelled) and hands it to the socket's route
+     * (do_redirect); udp_err (ipv4_redirect) takes any; icmp_err/ping_err one about our echo
+     * request. Redirects are advice for routing: they never end a connection.
+     */
+    private void redirectRcv(SkBuff skb, SkBuff in, String k) {
+        Tracer tr = host.tracer();
+        String why = null;
+        if (in.protocol == 6) {
+            Tcb t = tcp.get(k);
+            if (t == null) why = "tcp_v4_err: no connection of this host sent the quoted segment";
+            else if (t.server && "SYN_RECV".equals(t.state)) why = "tcp_v4_err: a request socket (SYN_RECV) ignores redirects";
+            else if (!t.server && seqAfter(in.seq, t.client.sndNxt)) why = "tcp_v4_err: the quoted sequence number is beyond snd_nxt";
+        } else if (in.protocol == 1) {
+            if ((in.dport >> 8) == 8 && !ping.containsKey(in.sport)) why = "ping_err: no ping socket sent the quoted echo request";
+        } else if (in.protocol != 17) {
+            why = "no error handler that takes redirects for protocol " + in.protocol;
+        }
+        if (why != null) {
+            if (tr.on()) tr.step(new Step.Dropped("icmp_redirect", "ICMP redirect ignored: " + why));
+            return;
+        }
+        if (tr.on()) tr.step(new Step.Delivered("icmp", "ICMP redirect from " + new Ipv4(skb.saddr) + " about " + in.dst()
+                + ": passed to routing (" + (in.protocol == 6 ? "tcp_v4_err -> do_redirect" : in.protocol == 17
+                ? "udp_err -> ipv4_redirect" : "ping_err -> ipv4_sk_redirect") + ")"));
+        host.redirect(skb);
+    }
+
+    /** after(a, b) for 32-bit sequence numbers. */
+    private static boolean seqAfter(long a, long b) {
+        return (int) ((b & 0xffffffffL) - (a & 0xffffffffL)) < 0;
+    }
+
     /** icmp_err_convert[].fatal (net/ipv4/icmp.c) for destination unreachable codes. */
     static boolean udpFatal(int code) {
         return switch (code) {
@@ -415,6 +454,7 @@ public final class SocketLayer {
 
     public static String icmpName(int type, int code) {
         if (type == 11) return "time exceeded";
+        if (type == 5) return code == 1 ? "redirect (host)" : "redirect code " + code;
         if (type != 3) return "type " + type + " code " + code;
         return switch (code) {
             case 0 -> "net unreachable";
