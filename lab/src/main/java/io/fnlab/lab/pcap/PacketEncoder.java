@@ -100,7 +100,8 @@ public final class PacketEncoder {
                 b[l4 + 1] = (byte) s.dport;
                 put16(b, l4 + 2, 0);
                 if (isError(s)) {
-                    put32(b, l4 + 4, 0);
+                    // the rest-of-header word: a redirect's gateway, a next-hop MTU, else 0 (SimHost.icmpSend keeps it in seq)
+                    put32(b, l4 + 4, (int) s.seq);
                     if (s.icmpInner != null) {
                         byte[] q = encode(s.icmpInner);
                         System.arraycopy(q, 0, b, l4 + 8, quotedLength(s.icmpInner));

@@ -140,6 +140,21 @@ class CaptureFormatTest {
     }
 
     @Test
+    void aRedirectCarriesItsGatewayInTheRestOfTheHeader() {
+        // RFC 792: the redirect's second word is the gateway the host should use (icmp_send's info)
+        SkBuff r = new SkBuff();
+        r.protocol = 1;
+        r.dport = 5 << 8 | 1;
+        r.seq = Ipv4.parse("172.16.0.1").bits() & 0xffffffffL;
+        r.icmpInner = Packets.syn();
+        byte[] b = PacketEncoder.encode(r);
+        assertArrayEquals(new byte[] {(byte) 172, 16, 0, 1}, java.util.Arrays.copyOfRange(b, 24, 28));
+        r.dport = 3 << 8 | 3; // port unreachable: the word is unused, 0
+        r.seq = 0;
+        assertArrayEquals(new byte[4], java.util.Arrays.copyOfRange(PacketEncoder.encode(r), 24, 28));
+    }
+
+    @Test
     void snaplenCutPacketsAreMarkedTruncated() {
         Path f = dir.resolve("snap.pcap");
         byte[] ip = PacketEncoder.encode(Packets.syn());
