@@ -84,7 +84,8 @@ final class BenchCommand implements Callable<Integer> {
             WalkBench b = new WalkBench(w, s);
             out.printf(Locale.ROOT, "ipvs-node.services: %d x %d endpoints (built in %.1f s)%n", services, endpoints, secs(t0));
             WalkBench.Result r = walk(b, "ipvs-mode walks");
-            out.printf(Locale.ROOT, "ipvs-node.walks-per-second: %.0f%n", r.walksPerSecond());
+            out.printf(Locale.ROOT, "ipvs-node.walks-per-second: %.0f (%.0f per CPU second of the walking thread)%n",
+                    r.walksPerSecond(), r.walksPerCpuSecond());
             out.printf(Locale.ROOT, "ipvs-node.connections-per-second: %.0f (established %d of %d)%n", r.connectionsPerSecond(),
                     r.established(), r.connections());
             ipvsConnRate = r.connectionsPerSecond();
@@ -102,7 +103,8 @@ final class BenchCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "iptables-node.rules: %d (%d services x %d endpoints, built in %.1f s)%n", w.iptablesModeRuleCount(),
                     iptablesServices, endpoints, secs(t0));
             WalkBench.Result r = walk(b, "iptables-mode walks");
-            out.printf(Locale.ROOT, "iptables-node.walks-per-second: %.0f%n", r.walksPerSecond());
+            out.printf(Locale.ROOT, "iptables-node.walks-per-second: %.0f (%.0f per CPU second of the walking thread)%n",
+                    r.walksPerSecond(), r.walksPerCpuSecond());
             out.printf(Locale.ROOT, "iptables-node.connections-per-second: %.0f (established %d of %d)%n", r.connectionsPerSecond(),
                     r.established(), r.connections());
         }
@@ -174,7 +176,7 @@ final class BenchCommand implements Callable<Integer> {
     /** Warm-up (a third of the measured count, at least 1,000), then the measured run in slices for progress. */
     private WalkBench.Result walk(WalkBench b, String what) {
         b.run(Math.max(1_000, connections / 3));
-        long walks = 0, conns = 0, est = 0, nanos = 0;
+        long walks = 0, conns = 0, est = 0, nanos = 0, cpu = 0;
         long slice = Math.max(1, connections / 20);
         try (Progress p = new Progress(what, connections * 4)) {
             while (conns < connections) {
@@ -183,10 +185,11 @@ final class BenchCommand implements Callable<Integer> {
                 conns += r.connections();
                 est += r.established();
                 nanos += r.nanos();
+                cpu += r.cpuNanos();
                 p.update(walks);
             }
         }
-        return new WalkBench.Result(walks, conns, est, nanos);
+        return new WalkBench.Result(walks, conns, est, nanos, cpu);
     }
 
     /** The peak heap use over every heap pool (young and old peaks summed: an upper bound). */
