@@ -78,7 +78,7 @@ public final class NfNat {
         FiveTuple curr = Conntrack.invert(ct.reply);
         FiveTuple nw = uniqueTuple(curr, range, ct, mt);
         Tracer t = env.tracer();
-        if (!nw.equals(curr)) {
+        if (nw != curr && !nw.equals(curr)) { // most bindings keep the tuple object itself: no field-by-field compare
             ct.reply = Conntrack.invert(nw);
             ct.status |= mt == ManipType.SRC ? NfConn.SRC_NAT : NfConn.DST_NAT;
             if (t.on()) t.step(new Step.Conntrack("nat-binding", ct.original, ct.reply, ct.stateName(),
