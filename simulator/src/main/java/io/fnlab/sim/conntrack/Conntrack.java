@@ -29,6 +29,14 @@ public final class Conntrack implements ConntrackApi {
      * ({@link #keyA}, {@link #keyB}) as hash_conntrack_raw hashes them, so a lookup allocates nothing.
      */
     private final LongPairMap<NfConn> hash = new LongPairMap<>();
+    /**
+     * gc_worker (nf_conntrack_core.c) walks the hash a few buckets at a time and deletes expired
+     * entries that no packet looks up any more; here each packet that enters conntrack checks
+     * this many slots from a cursor. Lookups already treat an expired entry as gone (and kill
+     * it), so this only keeps the table the size of the live connections. 0 turns it off (tests).
+     */
+    int gcSlotsPerPacket = 8;
+    private int gcCursor;
     private final LongSupplier clock;
     private final Supplier<Tracer> tracer;
     private long nextId = 1;
@@ -77,6 +85,7 @@ public final class Conntrack implements ConntrackApi {
     /** nf_conntrack_in (ipv4_conntrack_in / ipv4_conntrack_local). */
     public NfVerdict in(SkBuff skb, HookState state) {
         if (skb.untracked || skb.nfct != null) return NfVerdict.ACCEPT; // a template/entry is already attached
+        gcStep();
         Tracer t = tracer.get();
         if (skb.isIcmp() && isIcmpError(skb.dport >> 8)) return icmpError(skb, t);
         for (int attempt = 0; attempt < 2; attempt++) {
@@ -214,6 +223,28 @@ public final class Conntrack implements ConntrackApi {
         ct.status |= NfConn.DYING;
         hash.remove(keyA(ct.original), keyB(ct.original), ct);
         hash.remove(keyA(ct.reply), keyB(ct.reply), ct);
+    }
+
+    /** A few slots of gc_worker's walk: expired entries found there are killed. */
+    private void gcStep() {
+        int n = gcSlotsPerPacket;
+        if (n == 0 || hash.size() == 0) return;
+        long now = clock.getAsLong();
+        for (int k = 0; k < n; k++) {
+            int mask = hash.capacity() - 1;
+            gcCursor = (gcCursor + 1) & mask;
+            NfConn c = hash.valueAt(gcCursor);
+            // a kill shifts later entries back into this slot: look at it again before moving on
+            if (c != null && c.expires <= now) {
+                kill(c);
+                gcCursor = (gcCursor - 1) & mask;
+            }
+        }
+    }
+
+    /** Entries in the hash (each connection twice, once per direction). */
+    int hashSize() {
+        return hash.size();
     }
 
     /** The first key word of a tuple: both addresses. */

@@ -122,6 +122,17 @@ public final class LongPairMap<V> {
         return size;
     }
 
+    /** Slots in the table (a power of two): with {@link #valueAt} a caller can walk it a few slots at a time. */
+    public int capacity() {
+        return vals.length;
+    }
+
+    /** The value in a slot, or null when the slot is empty. */
+    @SuppressWarnings("unchecked")
+    public V valueAt(int slot) {
+        return (V) vals[slot];
+    }
+
     /** Every value, once per key, in table order (callers that show entries sort them). */
     @SuppressWarnings("unchecked")
     public void forEachValue(Consumer<? super V> f) {
