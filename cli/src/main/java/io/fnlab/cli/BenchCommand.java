@@ -1,6 +1,7 @@
 package io.fnlab.cli;
 
 import io.fnlab.lab.bench.KernelConnRate;
+import io.fnlab.lab.bench.LabConnRate;
 import io.fnlab.lab.bench.PcapBench;
 import io.fnlab.model.scenario.Host;
 import io.fnlab.model.scenario.Scenario;
@@ -48,7 +49,11 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--kernel-seconds", defaultValue = "5", description = "how long to measure the real kernel (default ${DEFAULT-VALUE})")
     double kernelSeconds;
 
-    @Option(names = "--workload", defaultValue = "all", description = "all, ipvs, iptables, kernel or pcap")
+    @Option(names = "--lab-connections", defaultValue = "500",
+            description = "connections the netns lab establishes, one fnlab-probe each as lab run does (default ${DEFAULT-VALUE})")
+    int labConnections;
+
+    @Option(names = "--workload", defaultValue = "all", description = "all, ipvs, iptables, kernel or pcap (kernel: the lab and the socket loop)")
     String workload;
 
     @Option(names = "--seed", defaultValue = "1", description = "seed of the generated workloads")
@@ -69,9 +74,10 @@ final class BenchCommand implements Callable<Integer> {
             connections = Math.min(connections, 2_000);
             packets = Math.min(packets, 20_000);
             kernelSeconds = Math.min(kernelSeconds, 1);
+            labConnections = Math.min(labConnections, 20);
         }
-        if (services < 1 || iptablesServices < 1 || connections < 1 || packets < 10 || endpoints < 1)
-            throw new UserError("--services, --iptables-services, --endpoints, --connections must be positive and --packets at least 10");
+        if (services < 1 || iptablesServices < 1 || connections < 1 || packets < 10 || endpoints < 1 || labConnections < 1)
+            throw new UserError("--services, --iptables-services, --endpoints, --connections, --lab-connections must be positive and --packets at least 10");
         out.printf(Locale.ROOT, "machine: %d cpus, load average %.2f, java %s, max heap %d MiB%n",
                 Runtime.getRuntime().availableProcessors(), ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
                 System.getProperty("java.version"), Runtime.getRuntime().maxMemory() >> 20);
@@ -84,7 +90,8 @@ final class BenchCommand implements Callable<Integer> {
             WalkBench b = new WalkBench(w, s);
             out.printf(Locale.ROOT, "ipvs-node.services: %d x %d endpoints (built in %.1f s)%n", services, endpoints, secs(t0));
             WalkBench.Result r = walk(b, "ipvs-mode walks");
-            out.printf(Locale.ROOT, "ipvs-node.walks-per-second: %.0f%n", r.walksPerSecond());
+            out.printf(Locale.ROOT, "ipvs-node.walks-per-second: %.0f (%.0f per CPU second of the walking thread)%n",
+                    r.walksPerSecond(), r.walksPerCpuSecond());
             out.printf(Locale.ROOT, "ipvs-node.connections-per-second: %.0f (established %d of %d)%n", r.connectionsPerSecond(),
                     r.established(), r.connections());
             ipvsConnRate = r.connectionsPerSecond();
@@ -103,23 +110,41 @@ final class BenchCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "iptables-node.rules: %d (%d services x %d endpoints, built in %.1f s)%n", w.iptablesModeRuleCount(),
                     iptablesServices, endpoints, secs(t0));
             WalkBench.Result r = walk(b, "iptables-mode walks");
-            out.printf(Locale.ROOT, "iptables-node.walks-per-second: %.0f%n", r.walksPerSecond());
+            out.printf(Locale.ROOT, "iptables-node.walks-per-second: %.0f (%.0f per CPU second of the walking thread)%n",
+                    r.walksPerSecond(), r.walksPerCpuSecond());
             out.printf(Locale.ROOT, "iptables-node.connections-per-second: %.0f (established %d of %d)%n", r.connectionsPerSecond(),
                     r.established(), r.connections());
         }
         if (all() || workload.equals("kernel")) {
-            String why = KernelConnRate.unavailable();
+            // the measure: fnlab's own lab establishing the IPVS node's connections in namespaces
+            String why = LabConnRate.unavailable();
             if (why != null) {
-                out.println("kernel.connections-per-second: skipped (" + why + ")");
+                out.println("lab.connections-per-second: skipped (" + why + ")");
+            } else {
+                try {
+                    LabConnRate.Result l = LabConnRate.measure(new KubeWorkloads(services, endpoints, seed), labConnections);
+                    out.printf(Locale.ROOT, "lab.connections-per-second: %.0f (%d of %d established in %.1f s; the netns lab as lab run "
+                                    + "drives it: one fnlab-probe connect per connection, %s, no capture)%n",
+                            l.perSecond(), l.established(), l.connections(), l.seconds(), l.path());
+                    if (!Double.isNaN(ipvsConnRate))
+                        out.printf(Locale.ROOT, "ratio.simulated-to-lab-connections: %.1fx%n", ipvsConnRate / l.perSecond());
+                } catch (IllegalStateException e) {
+                    out.println("lab.connections-per-second: skipped (" + e.getMessage().lines().findFirst().orElse("") + ")");
+                }
+            }
+            // the raw kernel: one Python process connecting and resetting in a loop, no lab around it
+            why = KernelConnRate.unavailable();
+            if (why != null) {
+                out.println("kernel-socket-loop.connections-per-second: skipped (" + why + ")");
             } else {
                 try {
                     KernelConnRate.Result k = KernelConnRate.measure(kernelSeconds);
-                    out.printf(Locale.ROOT, "kernel.connections-per-second: %.0f (%d in %.1f s, %s in network namespaces)%n",
-                            k.perSecond(), k.connections(), k.seconds(), k.path());
+                    out.printf(Locale.ROOT, "kernel-socket-loop.connections-per-second: %.0f (%d in %.1f s, a Python connect/RST loop, "
+                                    + "%s in network namespaces)%n", k.perSecond(), k.connections(), k.seconds(), k.path());
                     if (!Double.isNaN(ipvsConnRate))
-                        out.printf(Locale.ROOT, "ratio.simulated-to-kernel-connections: %.1fx%n", ipvsConnRate / k.perSecond());
+                        out.printf(Locale.ROOT, "ratio.simulated-to-kernel-socket-loop: %.1fx%n", ipvsConnRate / k.perSecond());
                 } catch (IllegalStateException e) {
-                    out.println("kernel.connections-per-second: skipped (" + e.getMessage().lines().findFirst().orElse("") + ")");
+                    out.println("kernel-socket-loop.connections-per-second: skipped (" + e.getMessage().lines().findFirst().orElse("") + ")");
                 }
             }
         }
@@ -175,7 +200,7 @@ final class BenchCommand implements Callable<Integer> {
     /** Warm-up (a third of the measured count, at least 1,000), then the measured run in slices for progress. */
     private WalkBench.Result walk(WalkBench b, String what) {
         b.run(Math.max(1_000, connections / 3));
-        long walks = 0, conns = 0, est = 0, nanos = 0;
+        long walks = 0, conns = 0, est = 0, nanos = 0, cpu = 0;
         long slice = Math.max(1, connections / 20);
         try (Progress p = new Progress(what, connections * 4)) {
             while (conns < connections) {
@@ -184,10 +209,11 @@ final class BenchCommand implements Callable<Integer> {
                 conns += r.connections();
                 est += r.established();
                 nanos += r.nanos();
+                cpu += r.cpuNanos();
                 p.update(walks);
             }
         }
-        return new WalkBench.Result(walks, conns, est, nanos);
+        return new WalkBench.Result(walks, conns, est, nanos, cpu);
     }
 
     /** The peak heap use over every heap pool (young and old peaks summed: an upper bound). */

@@ -19,7 +19,7 @@ class BenchCommandTest {
         String out = buf.toString(StandardCharsets.UTF_8);
         assertEquals(0, rc, out);
         for (String f : new String[] {"machine:", "ipvs-node.walks-per-second:", "all-packets.classes:", "iptables-node.walks-per-second:",
-                "kernel.connections-per-second:", "capture.read-packets-per-second:", "tshark.packets-per-second:",
+                "lab.connections-per-second:", "kernel-socket-loop.connections-per-second:", "capture.read-packets-per-second:", "tshark.packets-per-second:",
                 "memory.max-heap-used-mib:"})
             assertTrue(out.contains(f), "missing " + f + " in:\n" + out);
         // every simulated connection made it to an endpoint and back

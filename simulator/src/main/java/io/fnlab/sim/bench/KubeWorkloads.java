@@ -28,6 +28,7 @@ public final class KubeWorkloads {
 
     private final int services;
     private final int endpoints;
+    private final long seed;
     private final int[] ports;
     private final int[] epBase;
 
@@ -36,6 +37,7 @@ public final class KubeWorkloads {
         if (endpoints < 1 || endpoints > 64) throw new IllegalArgumentException("endpoints must be 1..64");
         this.services = services;
         this.endpoints = endpoints;
+        this.seed = seed;
         SplittableRandom r = new SplittableRandom(seed);
         int[] common = {80, 443, 8080, 53, 9090, 6379, 5432, 3306};
         ports = new int[services];
@@ -53,6 +55,11 @@ public final class KubeWorkloads {
 
     public int endpoints() {
         return endpoints;
+    }
+
+    /** The seed; a workload with fewer services and the same seed has the same first services. */
+    public long seed() {
+        return seed;
     }
 
     /** ClusterIP of service i: 10.96.0.0/12 from 10.96.0.10 up. */

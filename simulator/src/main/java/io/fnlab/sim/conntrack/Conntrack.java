@@ -8,10 +8,9 @@ import io.fnlab.sim.netfilter.NfVerdict;
 import io.fnlab.sim.skb.SkBuff;
 import io.fnlab.sim.trace.Step;
 import io.fnlab.sim.trace.Tracer;
+import io.fnlab.sim.lib.LongPairMap;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
@@ -25,7 +24,19 @@ public final class Conntrack implements ConntrackApi {
     /** nf_conntrack_udp_timeout, _udp_timeout_stream, nf_conntrack_icmp_timeout (seconds). */
     public static final int UDP_UNREPLIED = 30, UDP_REPLIED = 120, ICMP_TIMEOUT = 30, GENERIC_TIMEOUT = 600;
 
-    private final Map<FiveTuple, NfConn> hash = new HashMap<>();
+    /**
+     * nf_conntrack_hash: every confirmed entry under both its tuples, keyed by the tuple's numbers
+     * ({@link #keyA}, {@link #keyB}) as hash_conntrack_raw hashes them, so a lookup allocates nothing.
+     */
+    private final LongPairMap<NfConn> hash = new LongPairMap<>();
+    /**
+     * gc_worker (nf_conntrack_core.c) walks the hash a few buckets at a time and deletes expired
+     * entries that no packet looks up any more; here each packet that enters conntrack checks
+     * this many slots from a cursor. Lookups already treat an expired entry as gone (and kill
+     * it), so this only keeps the table the size of the live connections. 0 turns it off (tests).
+     */
+    int gcSlotsPerPacket = 8;
+    private int gcCursor;
     private final LongSupplier clock;
     private final Supplier<Tracer> tracer;
     private long nextId = 1;
@@ -74,13 +85,14 @@ public final class Conntrack implements ConntrackApi {
     /** nf_conntrack_in (ipv4_conntrack_in / ipv4_conntrack_local). */
     public NfVerdict in(SkBuff skb, HookState state) {
         if (skb.untracked || skb.nfct != null) return NfVerdict.ACCEPT; // a template/entry is already attached
+        gcStep();
         Tracer t = tracer.get();
         if (skb.isIcmp() && isIcmpError(skb.dport >> 8)) return icmpError(skb, t);
-        FiveTuple tuple = tupleOf(skb);
         for (int attempt = 0; attempt < 2; attempt++) {
-            NfConn ct = find(tuple);
+            NfConn ct = find(skb.protocol, skb.saddr, skb.sport, skb.daddr, skb.dport);
             boolean reply, fresh = false;
             if (ct == null) {
+                FiveTuple tuple = tupleOf(skb);
                 if (skb.isTcp() && (TcpState.next(TcpState.NONE, false, skb.tcpFlags) == TcpState.INVALID
                         || ((skb.tcpFlags & 0x02) == 0 && sysctl("nf_conntrack_tcp_loose", 1) == 0))) {
                     // tcp_new: only a SYN (or, with nf_conntrack_tcp_loose=1, an ACK) starts an entry
@@ -93,7 +105,7 @@ public final class Conntrack implements ConntrackApi {
                 reply = false;
                 fresh = true;
             } else {
-                reply = ct.reply.equals(tuple);
+                reply = is(ct.reply, skb.protocol, skb.saddr, skb.sport, skb.daddr, skb.dport);
             }
             int ctinfo = reply ? CtInfo.ESTABLISHED_REPLY : ct.has(NfConn.SEEN_REPLY) ? CtInfo.ESTABLISHED : CtInfo.NEW;
             // protocol tracker
@@ -168,8 +180,8 @@ public final class Conntrack implements ConntrackApi {
             return NfVerdict.DROP;
         }
         ct.status |= NfConn.CONFIRMED;
-        hash.put(ct.original, ct);
-        hash.put(ct.reply, ct);
+        hash.put(keyA(ct.original), keyB(ct.original), ct);
+        hash.put(keyA(ct.reply), keyB(ct.reply), ct);
         if (t.on()) t.step(new Step.Conntrack("confirmed", ct.original, ct.reply, ct.stateName(), ct.describe(clock.getAsLong())));
         return NfVerdict.ACCEPT;
     }
@@ -178,7 +190,16 @@ public final class Conntrack implements ConntrackApi {
 
     /** The confirmed entry holding this tuple in either direction, after expiring old ones. */
     public NfConn find(FiveTuple tuple) {
-        NfConn ct = hash.get(tuple);
+        return live(hash.get(keyA(tuple), keyB(tuple)));
+    }
+
+    /** {@link #find(FiveTuple)} from the tuple's numbers (the packet path: no tuple object). */
+    public NfConn find(int protocol, int saddr, int sport, int daddr, int dport) {
+        return live(hash.get(keyA(saddr, daddr), keyB(protocol, sport, dport)));
+    }
+
+    /** The entry unless its timeout has passed: then it is killed (lazily, as the kernel's gc_worker and nf_ct_is_expired). */
+    private NfConn live(NfConn ct) {
         if (ct != null && ct.expires <= clock.getAsLong()) {
             kill(ct);
             return null;
@@ -192,21 +213,73 @@ public final class Conntrack implements ConntrackApi {
         return ct != null && ct != ignored;
     }
 
+    /** {@link #tupleTaken(FiveTuple, NfConn)} from the tuple's numbers. */
+    public boolean tupleTaken(int protocol, int saddr, int sport, int daddr, int dport, NfConn ignored) {
+        NfConn ct = find(protocol, saddr, sport, daddr, dport);
+        return ct != null && ct != ignored;
+    }
+
     public void kill(NfConn ct) {
         ct.status |= NfConn.DYING;
-        hash.remove(ct.original, ct);
-        hash.remove(ct.reply, ct);
+        hash.remove(keyA(ct.original), keyB(ct.original), ct);
+        hash.remove(keyA(ct.reply), keyB(ct.reply), ct);
+    }
+
+    /** A few slots of gc_worker's walk: expired entries found there are killed. */
+    private void gcStep() {
+        int n = gcSlotsPerPacket;
+        if (n == 0 || hash.size() == 0) return;
+        long now = clock.getAsLong();
+        for (int k = 0; k < n; k++) {
+            int mask = hash.capacity() - 1;
+            gcCursor = (gcCursor + 1) & mask;
+            NfConn c = hash.valueAt(gcCursor);
+            // a kill shifts later entries back into this slot: look at it again before moving on
+            if (c != null && c.expires <= now) {
+                kill(c);
+                gcCursor = (gcCursor - 1) & mask;
+            }
+        }
+    }
+
+    /** Entries in the hash (each connection twice, once per direction). */
+    int hashSize() {
+        return hash.size();
+    }
+
+    /** The first key word of a tuple: both addresses. */
+    static long keyA(int saddr, int daddr) {
+        return (long) saddr << 32 | (daddr & 0xffffffffL);
+    }
+
+    /** The second key word: protocol and both ports (16 bits each; ICMP: id and type/code). */
+    static long keyB(int protocol, int sport, int dport) {
+        return (long) (protocol & 0xff) << 48 | (sport & 0xffffffL) << 24 | (dport & 0xffffffL);
+    }
+
+    static long keyA(FiveTuple t) {
+        return keyA(t.src().bits(), t.dst().bits());
+    }
+
+    static long keyB(FiveTuple t) {
+        return keyB(t.protocol().number(), t.sport(), t.dport());
+    }
+
+    /** t equals the tuple given by its numbers. */
+    static boolean is(FiveTuple t, int protocol, int saddr, int sport, int daddr, int dport) {
+        return t.protocol().number() == protocol && t.src().bits() == saddr && t.sport() == sport
+                && t.dst().bits() == daddr && t.dport() == dport;
     }
 
     /** The live entries, each once, as `conntrack -L` lists them. */
     public List<NfConn> entries() {
         long now = clock.getAsLong();
         List<NfConn> l = new ArrayList<>();
-        for (var e : new ArrayList<>(hash.entrySet())) {
-            NfConn c = e.getValue();
+        java.util.Set<NfConn> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        hash.forEachValue(c -> {
             if (c.expires <= now) kill(c);
-            else if (e.getKey().equals(c.original)) l.add(c); // each entry is hashed twice: list it once
-        }
+            else if (seen.add(c)) l.add(c); // each entry is hashed twice: list it once
+        });
         l.sort(java.util.Comparator.comparingLong(c -> c.id));
         return l;
     }

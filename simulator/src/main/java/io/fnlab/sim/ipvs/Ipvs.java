@@ -38,8 +38,8 @@ public final class Ipvs {
      * ip_vs_svc_table / ip_vs_svc_fwm_table: services hashed by protocol, address and port (and by
      * fwmark), the first added kept for a key, so a lookup does not scan every service.
      */
-    private final java.util.HashMap<Long, IpvsService> svcTable = new java.util.HashMap<>();
-    private final java.util.HashMap<Long, IpvsService> svcFwmTable = new java.util.HashMap<>();
+    private final io.fnlab.sim.lib.LongPairMap<IpvsService> svcTable = new io.fnlab.sim.lib.LongPairMap<>();
+    private final io.fnlab.sim.lib.LongPairMap<IpvsService> svcFwmTable = new io.fnlab.sim.lib.LongPairMap<>();
     final ConnTable conns = new ConnTable();
     final IpvsStats total = new IpvsStats();
     final int[] tcpTimeouts = TcpStates.DEFAULT_TIMEOUTS.clone();
@@ -72,8 +72,13 @@ public final class Ipvs {
     public IpvsService addService(VirtualService vs) {
         IpvsService svc = new IpvsService(vs);
         services.add(svc);
-        if (svc.key.isFwmark()) svcFwmTable.putIfAbsent(svc.key.fwmark(), svc);
-        else svcTable.putIfAbsent(svcKey(svc.key.protocol().number(), svc.key.address().bits(), svc.key.port()), svc);
+        // the first added keeps a key (putIfAbsent)
+        if (svc.key.isFwmark()) {
+            if (svcFwmTable.get(svc.key.fwmark(), 0) == null) svcFwmTable.put(svc.key.fwmark(), 0, svc);
+        } else {
+            long k = svcKey(svc.key.protocol().number(), svc.key.address().bits(), svc.key.port());
+            if (svcTable.get(k, 0) == null) svcTable.put(k, 0, svc);
+        }
         if (!registered) register();
         return svc;
     }
@@ -169,12 +174,12 @@ public final class Ipvs {
 
     /** ip_vs_service_find: fwmark first, then protocol/addr/port, then the port-zero service. */
     IpvsService serviceFind(long mark, int protocol, int vaddr, int vport) {
-        if (mark != 0 && !svcFwmTable.isEmpty()) {
-            IpvsService s = svcFwmTable.get(mark);
+        if (mark != 0 && svcFwmTable.size() > 0) {
+            IpvsService s = svcFwmTable.get(mark, 0);
             if (s != null) return s;
         }
-        IpvsService s = svcTable.get(svcKey(protocol, vaddr, vport));
-        if (s == null && vport != 0) s = svcTable.get(svcKey(protocol, vaddr, 0));
+        IpvsService s = svcTable.get(svcKey(protocol, vaddr, vport), 0);
+        if (s == null && vport != 0) s = svcTable.get(svcKey(protocol, vaddr, 0), 0);
         return s;
     }
 
@@ -341,22 +346,30 @@ public final class Ipvs {
         return 20 + l4 + skb.payload.length;
     }
 
+    /** ip_vs_in_stats: the packet counts for its real server, its service and the total. */
     void inStats(IpvsConn cp, SkBuff skb) {
         int len = length(skb);
-        for (IpvsStats s : new IpvsStats[] {cp.dest == null ? null : cp.dest.stats, cp.svc == null ? null : cp.svc.stats, total}) {
-            if (s == null) continue;
-            s.inPkts++;
-            s.inBytes += len;
-        }
+        if (cp.dest != null) countIn(cp.dest.stats, len);
+        if (cp.svc != null) countIn(cp.svc.stats, len);
+        countIn(total, len);
     }
 
+    private static void countIn(IpvsStats s, int len) {
+        s.inPkts++;
+        s.inBytes += len;
+    }
+
+    /** ip_vs_out_stats. */
     void outStats(IpvsConn cp, SkBuff skb) {
         int len = length(skb);
-        for (IpvsStats s : new IpvsStats[] {cp.dest == null ? null : cp.dest.stats, cp.svc == null ? null : cp.svc.stats, total}) {
-            if (s == null) continue;
-            s.outPkts++;
-            s.outBytes += len;
-        }
+        if (cp.dest != null) countOut(cp.dest.stats, len);
+        if (cp.svc != null) countOut(cp.svc.stats, len);
+        countOut(total, len);
+    }
+
+    private static void countOut(IpvsStats s, int len) {
+        s.outPkts++;
+        s.outBytes += len;
     }
 
     void connStats(IpvsConn cp) {

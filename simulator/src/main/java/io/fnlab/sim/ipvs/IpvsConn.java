@@ -35,6 +35,11 @@ public final class IpvsConn implements XtContext.IpvsConnView {
     boolean expired;
     /** A template invalidated by ip_vs_check_template: no longer found by lookups. */
     boolean invalidated;
+    /** ConnTable's bookkeeping: the time of this connection's live timer-heap entry, and its place in the creation-order list. */
+    static final long NOT_QUEUED = Long.MIN_VALUE;
+    long queuedAt = NOT_QUEUED, queuedSeq;
+    boolean linked;
+    IpvsConn prev, next;
 
     IpvsConn(IpvsService svc, int protocol, int caddr, int cport, int vaddr, int vport, int daddr, int dport, long fwmark) {
         this.svc = svc;

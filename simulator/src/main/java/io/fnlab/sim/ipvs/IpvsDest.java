@@ -115,9 +115,14 @@ public final class IpvsDest {
         }
     }
 
+    /** ADDR:PORT, built once (addr and port are final): schedulers name the last pick in every reason. */
     public String endpoint() {
-        return addr + ":" + port;
+        String e = endpoint;
+        if (e == null) endpoint = e = addr + ":" + port;
+        return e;
     }
+
+    private String endpoint;
 
     @Override
     public String toString() {

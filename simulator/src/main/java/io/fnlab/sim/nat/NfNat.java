@@ -78,7 +78,7 @@ public final class NfNat {
         FiveTuple curr = Conntrack.invert(ct.reply);
         FiveTuple nw = uniqueTuple(curr, range, ct, mt);
         Tracer t = env.tracer();
-        if (!nw.equals(curr)) {
+        if (nw != curr && !nw.equals(curr)) { // most bindings keep the tuple object itself: no field-by-field compare
             ct.reply = Conntrack.invert(nw);
             ct.status |= mt == ManipType.SRC ? NfConn.SRC_NAT : NfConn.DST_NAT;
             if (t.on()) t.step(new Step.Conntrack("nat-binding", ct.original, ct.reply, ct.stateName(),
@@ -112,7 +112,14 @@ public final class NfNat {
 
     /** nf_nat_used_tuple: the reply of this tuple is already in the table. */
     boolean usedTuple(FiveTuple tuple, NfConn ct) {
+        if (tuple.protocol().hasPorts()) return usedTuple(tuple.protocol().number(), tuple.src().bits(), tuple.sport(),
+                tuple.dst().bits(), tuple.dport(), ct);
         return conntrack.tupleTaken(Conntrack.invert(tuple), ct);
+    }
+
+    /** {@link #usedTuple(FiveTuple, NfConn)} for a protocol with ports (the inverse is the reversed tuple), from its numbers. */
+    private boolean usedTuple(int protocol, int saddr, int sport, int daddr, int dport, NfConn ct) {
+        return conntrack.tupleTaken(protocol, daddr, dport, saddr, sport, ct);
     }
 
     static boolean inRange(FiveTuple t, NatSpec r, ManipType mt) {
@@ -160,12 +167,15 @@ public final class NfNat {
         }
         long off = (r.randomAll() || mt != ManipType.DST) ? env.random().nextInt(65536) : 0;
         int attempts = Math.min(size, MAX_ATTEMPTS);
+        int proto = t.protocol().number(), sa = t.src().bits(), da = t.dst().bits();
         while (true) {
             for (int i = 0; i < attempts; i++, off++) {
                 int p = (int) (min + off % size);
-                FiveTuple c = mt == ManipType.SRC ? new FiveTuple(t.protocol(), t.src(), p, t.dst(), t.dport())
+                // candidates are checked from their numbers; only the chosen one becomes a tuple
+                boolean used = mt == ManipType.SRC ? usedTuple(proto, sa, p, da, t.dport(), ct)
+                        : usedTuple(proto, sa, t.sport(), da, p, ct);
+                if (!used) return mt == ManipType.SRC ? new FiveTuple(t.protocol(), t.src(), p, t.dst(), t.dport())
                         : new FiveTuple(t.protocol(), t.src(), t.sport(), t.dst(), p);
-                if (!usedTuple(c, ct)) return c;
             }
             if (attempts >= size || attempts < 16) {
                 return t; // no free port: the kernel leaves the clashing tuple (the entry dies at confirm)
@@ -181,14 +191,29 @@ public final class NfNat {
         int statusbit = mt == ManipType.SRC ? NfConn.SRC_NAT : NfConn.DST_NAT;
         if (reply) statusbit = statusbit == NfConn.SRC_NAT ? NfConn.DST_NAT : NfConn.SRC_NAT;
         if (!ct.has(statusbit)) return NfVerdict.ACCEPT;
-        FiveTuple target = Conntrack.invert(reply ? ct.original : ct.reply);
-        FiveTuple before = skb.tuple();
-        manip(skb, target, mt);
         Tracer t = env.tracer();
+        FiveTuple before = t.on() ? skb.tuple() : null;
+        manipInverse(skb, reply ? ct.original : ct.reply, mt);
         String kind = reply ? (mt == ManipType.SRC ? "de-DNAT" : "de-SNAT") : (mt == ManipType.SRC ? "SNAT" : "DNAT");
         if (t.on()) t.step(new Step.Rewrite("nf_nat", kind,
                 before, skb.tuple(), ct.natNote));
         return NfVerdict.ACCEPT;
+    }
+
+    /**
+     * manip(skb, invert(other), mt) without building the inverted tuple: the inverse's source is
+     * other's destination (and its source port other's destination port where there are ports;
+     * ICMP's id and type are not rewritten by manip).
+     */
+    static void manipInverse(SkBuff skb, FiveTuple other, ManipType mt) {
+        boolean ports = skb.isTcp() || skb.isUdp() || skb.protocol == 132;
+        if (mt == ManipType.SRC) {
+            skb.saddr = other.dst().bits();
+            if (ports) skb.sport = other.dport();
+        } else {
+            skb.daddr = other.src().bits();
+            if (ports) skb.dport = other.sport();
+        }
     }
 
     static void manip(SkBuff skb, FiveTuple target, ManipType mt) {

@@ -43,6 +43,35 @@ public final class Fib {
         rules.add(new PolicyRule(32766, false, null, null, null, null, null, null, "main"));
         rules.add(new PolicyRule(32767, false, null, null, null, null, null, null, "default"));
         rules.sort(Comparator.comparingInt(PolicyRule::priority)); // stable: equal priorities keep order
+        for (PolicyRule r : rules) {
+            rulesUseFrom |= r.from() != null;
+            rulesUseMark |= r.fwmark() != null;
+            rulesUseIif |= r.iif() != null;
+        }
+    }
+
+    /**
+     * Answers of {@link #lookup} by what they can depend on: the tables and rules do not change
+     * after construction, so an answer once found holds (the kernel cached routes per destination
+     * until 3.6, and caches them on sockets and in nexthop exceptions since). The source, mark and
+     * input device are part of the key only when some rule selects on them; the output device
+     * always is (it filters routes). Bounded: emptied when it holds {@link #CACHE_LIMIT} answers.
+     */
+    private io.fnlab.sim.lib.LongPairMap<RouteResult> cache = new io.fnlab.sim.lib.LongPairMap<>();
+    private static final int CACHE_LIMIT = 1 << 20;
+    /** The cached "no route" (null) answer. */
+    private static final RouteResult NO_ROUTE = new RouteResult(Route.Type.UNREACHABLE, null, 0, 0, null, null);
+    private boolean rulesUseFrom, rulesUseMark, rulesUseIif;
+    private final Map<String, Integer> deviceIds = new java.util.HashMap<>();
+
+    private long deviceId(String dev) {
+        if (dev == null) return 0;
+        Integer id = deviceIds.get(dev);
+        if (id == null) {
+            id = deviceIds.size() + 1;
+            deviceIds.put(dev, id);
+        }
+        return id & 0xffffL;
     }
 
     private void add(Route r) {
@@ -88,6 +117,19 @@ public final class Fib {
      * match is a THROW route, passes to the next rule. Returns null when nothing matched (ENETUNREACH).
      */
     public RouteResult lookup(int daddr, int saddr, long mark, String iif, String oif) {
+        long a = (long) daddr << 32 | (rulesUseFrom ? saddr & 0xffffffffL : 0);
+        long b = (rulesUseMark ? (mark & 0xffffffffL) << 32 : 0) | (rulesUseIif ? deviceId(iif) << 16 : 0) | deviceId(oif);
+        RouteResult r = cache.get(a, b);
+        if (r == null) {
+            r = lookupRules(daddr, saddr, mark, iif, oif);
+            if (cache.size() >= CACHE_LIMIT) cache = new io.fnlab.sim.lib.LongPairMap<>();
+            cache.put(a, b, r == null ? NO_ROUTE : r);
+        }
+        return r == NO_ROUTE ? null : r;
+    }
+
+    /** {@link #lookup} without the cache: the rules in priority order over the tables. */
+    RouteResult lookupRules(int daddr, int saddr, long mark, String iif, String oif) {
         for (PolicyRule rule : rules) {
             if (!ruleMatches(rule, daddr, saddr, mark, iif, oif)) continue;
             String t = rule.table() == null ? "main" : rule.table();

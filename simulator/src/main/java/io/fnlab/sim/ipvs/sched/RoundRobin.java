@@ -13,6 +13,8 @@ import java.util.List;
 final class RoundRobin implements Scheduler {
     /** The last chosen dest; null = the list head. */
     private IpvsDest last;
+    /** Where last was in the list when chosen: checked before use, the list may have changed since. */
+    private int lastIndex;
 
     @Override
     public String name() {
@@ -31,13 +33,15 @@ final class RoundRobin implements Scheduler {
     public Pick schedule(IpvsService svc, SkBuff skb, long now) {
         List<IpvsDest> l = svc.dests();
         int n = l.size();
-        int start = last == null ? -1 : l.indexOf(last);
+        int start = last == null ? -1 : lastIndex < n && l.get(lastIndex) == last ? lastIndex : l.indexOf(last);
         // from the node after last to the end, then (when last is a dest) from the head up to last itself
         for (int k = 1; k <= n; k++) {
-            IpvsDest d = l.get(Math.floorMod(start + k, n));
+            int i = Math.floorMod(start + k, n);
+            IpvsDest d = l.get(i);
             if (!d.overloaded() && d.weight() > 0) {
                 String why = last == null ? "rr: first usable from list head" : "rr: next after " + last.endpoint();
                 last = d;
+                lastIndex = i;
                 return new Pick(d, why);
             }
         }
