@@ -9,10 +9,10 @@ import io.fnlab.lab.pcap.PcapWriter;
 import io.fnlab.model.scenario.Scenario;
 import io.fnlab.model.scenario.Traffic;
 import io.fnlab.sim.host.Device;
-import io.fnlab.sim.host.Link;
 import io.fnlab.sim.host.SimHost;
 import io.fnlab.sim.net.FlowResult;
 import io.fnlab.sim.net.Network;
+import io.fnlab.sim.net.TappedLink;
 import io.fnlab.sim.skb.SkBuff;
 import io.fnlab.sim.trace.Hop;
 import io.fnlab.sim.trace.Step;
@@ -26,7 +26,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Consumer;
 
 /**
  * Runs a scenario in the simulator with a tap on every host's link, recording what
@@ -48,7 +47,9 @@ public final class SimCapture {
         List<Pending> pending = new ArrayList<>();
         for (SimHost h : net.hosts().values()) {
             byPoint.put(h.name(), new ArrayList<>());
-            h.setLink(new Tap(net, pending));
+            // what tcpdump -i any would see, without this host's private skb state (as it leaves on a wire)
+            h.setLink(new TappedLink(net, (host, dev, mac, in, time, skb) -> pending.add(
+                    new Pending(host.name(), dev, mac, in ? Direction.IN : Direction.OUT, time, SimHost.scrubbed(skb)))));
         }
         List<Traffic.Flow> flows = scenario.traffic().stream().filter(t -> t instanceof Traffic.Flow).map(t -> (Traffic.Flow) t).toList();
         results = net.run(flows);
@@ -129,6 +130,7 @@ public final class SimCapture {
         final CapturedPacket packet;
         final SkBuff skb;
 
+        /** skb: a private copy, kept as it is. */
         Pending(String host, Device dev, String mac, Direction dir, long time, SkBuff skb) {
             this.host = host;
             this.dev = dev == null ? "?" : dev.name();
@@ -139,63 +141,7 @@ public final class SimCapture {
             this.flow = skb.flow;
             this.text = skb.toString();
             this.packet = CapturedPacket.fromSkBuff(skb);
-            this.skb = skb.copy();
-        }
-    }
-
-    /** The host's link, recording before handing on to the network. */
-    private static final class Tap implements Link {
-        private final Network net;
-        private final List<Pending> out;
-
-        Tap(Network net, List<Pending> out) {
-            this.net = net;
-            this.out = out;
-        }
-
-        public String arpRequest(SimHost from, String dev, int sip, String sha, int tip) {
-            return net.arpRequest(from, dev, sip, sha, tip);
-        }
-
-        public void transmit(SimHost from, String dev, String dstMac, SkBuff skb) {
-            Device d = from.devices().get(dev);
-            SkBuff wire = SimHost.scrubbed(skb);
-            out.add(new Pending(from.name(), d, d == null ? null : d.mac(), Direction.OUT, net.now(), wire));
-            String segment = d == null ? null : d.segment();
-            for (Network.Attachment a : net.topology().edgeSet()) {
-                if (segment != null && a.segment().equals(segment) && a.mac().equalsIgnoreCase(dstMac)
-                        && !(a.host().equals(from.name()) && a.dev().equals(dev))) {
-                    SimHost to = net.host(a.host());
-                    out.add(new Pending(a.host(), to.devices().get(a.dev()), d.mac(), Direction.IN, net.now() + Network.WIRE_DELAY, wire));
-                    break;
-                }
-            }
-            net.transmit(from, dev, dstMac, skb);
-        }
-
-        public void loopback(SimHost host, String dev, SkBuff skb) {
-            Device d = host.devices().get(dev);
-            // lo: tcpdump -i any sees the packet leave (OUT) and come back (IN); a tunnel's
-            // decapsulated packet only arrives
-            if ("lo".equals(dev)) out.add(new Pending(host.name(), d, "00:00:00:00:00:00", Direction.OUT, net.now(), skb));
-            out.add(new Pending(host.name(), d, "00:00:00:00:00:00", Direction.IN, net.now(), skb));
-            net.loopback(host, dev, skb);
-        }
-
-        public void originate(SimHost host, SkBuff skb, String reason, Consumer<SkBuff> path) {
-            net.originate(host, skb, reason, path);
-        }
-
-        public void disposition(String what) {
-            net.disposition(what);
-        }
-
-        public void after(SimHost host, long millis, Runnable r) {
-            net.after(host, millis, r);
-        }
-
-        public long now() {
-            return net.now();
+            this.skb = skb;
         }
     }
 }

@@ -6,19 +6,16 @@ import io.fnlab.model.format.scenario.ScenarioReader;
 import io.fnlab.model.scenario.Host;
 import io.fnlab.model.scenario.Scenario;
 import io.fnlab.model.scenario.Traffic;
-import io.fnlab.sim.host.Device;
-import io.fnlab.sim.host.Link;
 import io.fnlab.sim.host.SimHost;
 import io.fnlab.sim.net.FlowResult;
 import io.fnlab.sim.net.Network;
-import io.fnlab.sim.skb.SkBuff;
+import io.fnlab.sim.net.TappedLink;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Consumer;
 
 /**
  * A library scenario run packet for packet both ways: on a real kernel (the lab plan of the
@@ -73,7 +70,12 @@ public record Recipe(Path scenarioFile, Map<String, String> setupByHost, Set<Int
         Map<String, List<PacketSeen>> seen = new LinkedHashMap<>();
         for (SimHost h : n.hosts().values()) {
             seen.put(h.name(), new ArrayList<>());
-            h.setLink(new Recorder(n, seen));
+            // each frame a host sends or gets, in wire order; lo traffic is no capture point's here
+            h.setLink(new TappedLink(n, (host, dev, mac, in, time, skb) -> {
+                if (dev != null && "lo".equals(dev.name())) return;
+                PacketSeen p = PacketSequences.parseSim(in, skb.toString());
+                if (p != null) seen.get(host.name()).add(p);
+            }));
         }
         List<Traffic.Flow> flows = new ArrayList<>();
         long start = 0;
@@ -84,52 +86,6 @@ public record Recipe(Path scenarioFile, Map<String, String> setupByHost, Set<Int
             start += (long) Math.max(1, f.repeat()) * (CLIENT_TIMEOUT_MS + 100);
         }
         return new SimRun(n.run(flows), seen);
-    }
-
-    /** A host's link that notes each frame the host sends and the receiver gets, then hands it to the network. */
-    private record Recorder(Network net, Map<String, List<PacketSeen>> seen) implements Link {
-        public String arpRequest(SimHost from, String dev, int sip, String sha, int tip) {
-            return net.arpRequest(from, dev, sip, sha, tip);
-        }
-
-        public void transmit(SimHost from, String dev, String dstMac, SkBuff skb) {
-            add(from.name(), false, skb);
-            Device d = from.devices().get(dev);
-            for (Network.Attachment a : net.topology().edgeSet()) {
-                if (d != null && a.segment().equals(d.segment()) && a.mac().equalsIgnoreCase(dstMac)
-                        && !(a.host().equals(from.name()) && a.dev().equals(dev))) {
-                    add(a.host(), true, skb);
-                    break;
-                }
-            }
-            net.transmit(from, dev, dstMac, skb);
-        }
-
-        public void loopback(SimHost host, String dev, SkBuff skb) {
-            if (!"lo".equals(dev)) add(host.name(), true, skb); // a tunnel's decapsulated packet arrives on its device
-            net.loopback(host, dev, skb);
-        }
-
-        private void add(String host, boolean in, SkBuff skb) {
-            PacketSeen p = PacketSequences.parseSim(in, skb.toString());
-            if (p != null) seen.get(host).add(p);
-        }
-
-        public void originate(SimHost host, SkBuff skb, String reason, Consumer<SkBuff> path) {
-            net.originate(host, skb, reason, path);
-        }
-
-        public void disposition(String what) {
-            net.disposition(what);
-        }
-
-        public void after(SimHost host, long millis, Runnable r) {
-            net.after(host, millis, r);
-        }
-
-        public long now() {
-            return net.now();
-        }
     }
 
     /** Per host: the normalised sequence the kernel's capture shows. */
