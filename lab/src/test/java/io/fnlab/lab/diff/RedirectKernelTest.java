@@ -97,7 +97,7 @@ class RedirectKernelTest {
                 List<String> k = pcap == null ? List.of("(no capture)")
                         : noFins(PacketSequences.normalise(PacketSequences.fromCapture(pcap), c.constantPorts()));
                 List<String> m = noFins(PacketSequences.normalise(PacketSequences.fromSimCapture(sim.at(h.name())), c.constantPorts()));
-                @SuppressWarnings("unchecked")
+                @SuppressWarnings({"unchecked", "rawtypes"}) // an array of List<String>: Java has no generic array creation
                 List<String>[] pair = new List[] {k, m};
                 out.put(c.name() + "@" + h.name(), pair);
                 if (!k.equals(m)) diffs.add(c.name() + " at " + h.name() + "\n  kernel:\n    " + String.join("\n    ", k)
