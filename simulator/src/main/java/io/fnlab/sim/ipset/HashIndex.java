@@ -8,6 +8,7 @@ import io.fnlab.model.net.Prefix;
 import io.fnlab.model.net.Protocol;
 import io.fnlab.model.parse.ParseError;
 import io.fnlab.model.parse.SourceRef;
+import io.fnlab.sim.lib.LongPairMap;
 import io.fnlab.sim.skb.SkBuff;
 import java.util.TreeSet;
 
@@ -27,7 +28,8 @@ final class HashIndex extends SetIndex {
     private final int[] cidrs;
     /** hash:ip netmask option (the set stores networks of this mask). */
     private final int ipMask;
-    private final LongPairTable table = new LongPairTable();
+    /** Members keyed by their packed components; the value is the entry's match result (never 0: absent). */
+    private final LongPairMap<Byte> table = new LongPairMap<>();
 
     HashIndex(IpSet set) {
         super(set.name(), set.type());
@@ -138,16 +140,21 @@ final class HashIndex extends SetIndex {
             else if (i == 1) c1 = c;
             else c2 = c;
         }
-        if (netDim < 0) return table.get(c0, c1 | c2 << 24);
+        if (netDim < 0) return at(c0, c1 | c2 << 24);
         for (int len : cidrs) {
             long c = net(netAddr, len);
             byte v = switch (netDim) {
-                case 0 -> table.get(c, c1 | c2 << 24);
-                case 1 -> table.get(c0, c | c2 << 24);
-                default -> table.get(c0, c1 | c << 24);
+                case 0 -> at(c, c1 | c2 << 24);
+                case 1 -> at(c0, c | c2 << 24);
+                default -> at(c0, c1 | c << 24);
             };
             if (v != 0) return v;
         }
         return ABSENT;
+    }
+
+    private byte at(long a, long b) {
+        Byte v = table.get(a, b);
+        return v == null ? 0 : v;
     }
 }
