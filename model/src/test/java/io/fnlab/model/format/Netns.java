@@ -15,9 +15,13 @@ public final class Netns implements AutoCloseable {
     public record Result(int rc, String out, String err) {}
 
     public final String name;
+    /** Deletes the namespace if the JVM ends (e.g. an interrupted test run) before close(). */
+    private final Thread cleanup;
 
     private Netns(String name) {
         this.name = name;
+        this.cleanup = new Thread(() -> run(List.of("ip", "netns", "del", name)), "netns-cleanup-" + name);
+        Runtime.getRuntime().addShutdownHook(cleanup);
     }
 
     /** Skips the test (with the reason) unless root and every tool are there. */
@@ -83,5 +87,10 @@ public final class Netns implements AutoCloseable {
     @Override
     public void close() {
         run(List.of("ip", "netns", "del", name));
+        try {
+            Runtime.getRuntime().removeShutdownHook(cleanup);
+        } catch (IllegalStateException shuttingDown) {
+            // the hook runs anyway; deleting twice only fails quietly
+        }
     }
 }
