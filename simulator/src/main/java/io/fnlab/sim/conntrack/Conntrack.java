@@ -30,13 +30,14 @@ public final class Conntrack implements ConntrackApi {
      */
     private final LongPairMap<NfConn> hash = new LongPairMap<>();
     /**
-     * gc_worker (nf_conntrack_core.c) walks the hash a few buckets at a time and deletes expired
-     * entries that no packet looks up any more; here each packet that enters conntrack checks
-     * this many slots from a cursor. Lookups already treat an expired entry as gone (and kill
-     * it), so this only keeps the table the size of the live connections. 0 turns it off (tests).
+     * gc_worker (nf_conntrack_core.c) deletes expired entries that no packet looks up any more:
+     * here {@link GcWheel}, run when a packet enters conntrack. Lookups already treat an expired
+     * entry as gone (and kill it, as nf_ct_is_expired does), so the gc only keeps the table near
+     * the size of the live connections. false turns it off (tests compare with and without).
      */
-    int gcSlotsPerPacket = 8;
-    private int gcCursor;
+    boolean gcOn = true;
+    private final GcWheel gc;
+    private final java.util.function.Consumer<NfConn> gcKill = this::kill;
     private final LongSupplier clock;
     private final Supplier<Tracer> tracer;
     private long nextId = 1;
@@ -52,6 +53,7 @@ public final class Conntrack implements ConntrackApi {
         this.clock = clock;
         this.tracer = tracer;
         this.sysctls = sysctls;
+        this.gc = new GcWheel(clock);
     }
 
     /** Seconds for a TCP state: net.netfilter.nf_conntrack_tcp_timeout_STATE, else the kernel default. */
@@ -129,15 +131,15 @@ public final class Conntrack implements ConntrackApi {
                     if (((old == TcpState.SYN_RECV || old == TcpState.ESTABLISHED) && nw == TcpState.ESTABLISHED)
                             && ct.has(NfConn.SEEN_REPLY)) ct.status |= NfConn.ASSURED;
                     ct.tcpState = nw;
-                    ct.expires = clock.getAsLong() + tcpTimeout(nw) * 1000L;
+                    expiresAt(ct, clock.getAsLong() + tcpTimeout(nw) * 1000L);
                 }
             } else if (skb.isUdp()) {
-                ct.expires = clock.getAsLong() + 1000L * (reply || ct.has(NfConn.SEEN_REPLY)
-                        ? sysctl("nf_conntrack_udp_timeout_stream", UDP_REPLIED) : sysctl("nf_conntrack_udp_timeout", UDP_UNREPLIED));
+                expiresAt(ct, clock.getAsLong() + 1000L * (reply || ct.has(NfConn.SEEN_REPLY)
+                        ? sysctl("nf_conntrack_udp_timeout_stream", UDP_REPLIED) : sysctl("nf_conntrack_udp_timeout", UDP_UNREPLIED)));
             } else if (skb.isIcmp()) {
-                ct.expires = clock.getAsLong() + sysctl("nf_conntrack_icmp_timeout", ICMP_TIMEOUT) * 1000L;
+                expiresAt(ct, clock.getAsLong() + sysctl("nf_conntrack_icmp_timeout", ICMP_TIMEOUT) * 1000L);
             } else {
-                ct.expires = clock.getAsLong() + sysctl("nf_conntrack_generic_timeout", GENERIC_TIMEOUT) * 1000L;
+                expiresAt(ct, clock.getAsLong() + sysctl("nf_conntrack_generic_timeout", GENERIC_TIMEOUT) * 1000L);
             }
             if (reply && !ct.has(NfConn.SEEN_REPLY)) {
                 ct.status |= NfConn.SEEN_REPLY;
@@ -173,15 +175,22 @@ public final class Conntrack implements ConntrackApi {
     public NfVerdict confirm(SkBuff skb, HookState state) {
         if (!(skb.nfct instanceof NfConn ct) || ct.has(NfConn.CONFIRMED) || CtInfo.isReply(skb.ctinfo)) return NfVerdict.ACCEPT;
         Tracer t = tracer.get();
-        NfConn a = find(ct.original), b = find(ct.reply);
+        // the hash keys of both directions, kept on the entry: tuples do not change once confirmed,
+        // and gc and kill then need no walk through the tuple objects
+        ct.origA = keyA(ct.original);
+        ct.origB = keyB(ct.original);
+        ct.replyA = keyA(ct.reply);
+        ct.replyB = keyB(ct.reply);
+        NfConn a = live(hash.get(ct.origA, ct.origB)), b = live(hash.get(ct.replyA, ct.replyB));
         if (a != null || b != null) {
             // nf_ct_resolve_clash could merge identical entries; fnlab drops as the clash path does for NAT'd ones
             if (t.on()) t.step(new Step.Dropped("nf_conntrack", "__nf_conntrack_confirm: tuple clash with an existing entry"));
             return NfVerdict.DROP;
         }
         ct.status |= NfConn.CONFIRMED;
-        hash.put(keyA(ct.original), keyB(ct.original), ct);
-        hash.put(keyA(ct.reply), keyB(ct.reply), ct);
+        hash.put(ct.origA, ct.origB, ct);
+        hash.put(ct.replyA, ct.replyB, ct);
+        if (gcOn) gc.queue(ct);
         if (t.on()) t.step(new Step.Conntrack("confirmed", ct.original, ct.reply, ct.stateName(), ct.describe(clock.getAsLong())));
         return NfVerdict.ACCEPT;
     }
@@ -221,25 +230,19 @@ public final class Conntrack implements ConntrackApi {
 
     public void kill(NfConn ct) {
         ct.status |= NfConn.DYING;
-        hash.remove(keyA(ct.original), keyB(ct.original), ct);
-        hash.remove(keyA(ct.reply), keyB(ct.reply), ct);
+        if (!ct.has(NfConn.CONFIRMED)) return; // never hashed (its keys are not set)
+        hash.remove(ct.origA, ct.origB, ct);
+        hash.remove(ct.replyA, ct.replyB, ct);
     }
 
-    /** A few slots of gc_worker's walk: expired entries found there are killed. */
     private void gcStep() {
-        int n = gcSlotsPerPacket;
-        if (n == 0 || hash.size() == 0) return;
-        long now = clock.getAsLong();
-        for (int k = 0; k < n; k++) {
-            int mask = hash.capacity() - 1;
-            gcCursor = (gcCursor + 1) & mask;
-            NfConn c = hash.valueAt(gcCursor);
-            // a kill shifts later entries back into this slot: look at it again before moving on
-            if (c != null && c.expires <= now) {
-                kill(c);
-                gcCursor = (gcCursor - 1) & mask;
-            }
-        }
+        if (gcOn) gc.run(clock.getAsLong(), gcKill);
+    }
+
+    /** A packet set the entry's expiry: the gc must look at it no later than that. */
+    private void expiresAt(NfConn ct, long t) {
+        ct.expires = t;
+        if (gcOn && ct.gcQueuedAt != NfConn.NOT_QUEUED) gc.rearm(ct);
     }
 
     /** Entries in the hash (each connection twice, once per direction). */

@@ -25,6 +25,11 @@ public final class NfConn {
     /** Absolute simulated time (ms) at which the entry expires. */
     public long expires;
     public long mark;
+    /** The hash keys (Conntrack.keyA/keyB) of original and reply, set when the entry is confirmed. */
+    long origA, origB, replyA, replyB;
+    /** Start of the gc bucket the entry waits in ({@link GcWheel}), or NOT_QUEUED. */
+    long gcQueuedAt = NOT_QUEUED;
+    static final long NOT_QUEUED = Long.MIN_VALUE;
     /** Who made this binding and how, for traces ("MASQUERADE", "DNAT", "null binding"). */
     public String natNote;
 
