@@ -22,8 +22,6 @@ public final class Fib {
     private final List<PolicyRule> rules = new ArrayList<>();
     /** Per table, the routes hashed by prefix length and network (see {@link LpmIndex}). */
     private final Map<String, LpmIndex> index = new java.util.HashMap<>();
-    /** {@link #text(Route)} of every route, built once: a lookup must not format strings. */
-    private final Map<Route, String> texts = new java.util.IdentityHashMap<>();
 
     public Fib(List<Address> addresses, List<Route> routes, List<PolicyRule> extraRules) {
         add(new Route(Route.Type.LOCAL, Prefix.parse("127.0.0.0/8"), null, "lo", Ipv4.parse("127.0.0.1"), 0, "local",
@@ -43,65 +41,135 @@ public final class Fib {
         rules.add(new PolicyRule(32766, false, null, null, null, null, null, null, "main"));
         rules.add(new PolicyRule(32767, false, null, null, null, null, null, null, "default"));
         rules.sort(Comparator.comparingInt(PolicyRule::priority)); // stable: equal priorities keep order
-        for (PolicyRule r : rules) {
-            rulesUseFrom |= r.from() != null;
-            rulesUseMark |= r.fwmark() != null;
-            rulesUseIif |= r.iif() != null;
+        for (LpmIndex ix : index.values()) ix.compile(this);
+        ruleIndex = new LpmIndex[rules.size()];
+        ruleTable = new String[rules.size()];
+        for (int i = 0; i < rules.size(); i++) {
+            PolicyRule rule = rules.get(i);
+            ruleTable[i] = rule.table() == null ? "main" : rule.table();
+            ruleIndex[i] = index.get(ruleTable[i]);
         }
     }
 
-    /**
-     * Answers of {@link #lookup} by what they can depend on: the tables and rules do not change
-     * after construction, so an answer once found holds (the kernel cached routes per destination
-     * until 3.6, and caches them on sockets and in nexthop exceptions since). The source, mark and
-     * input device are part of the key only when some rule selects on them; the output device
-     * always is (it filters routes). Bounded: emptied when it holds {@link #CACHE_LIMIT} answers.
-     */
-    private io.fnlab.sim.lib.LongPairMap<RouteResult> cache = new io.fnlab.sim.lib.LongPairMap<>();
-    private static final int CACHE_LIMIT = 1 << 20;
-    /** The cached "no route" (null) answer. */
-    private static final RouteResult NO_ROUTE = new RouteResult(Route.Type.UNREACHABLE, null, 0, 0, null, null);
-    private boolean rulesUseFrom, rulesUseMark, rulesUseIif;
-    private final Map<String, Integer> deviceIds = new java.util.HashMap<>();
-
-    private long deviceId(String dev) {
-        if (dev == null) return 0;
-        Integer id = deviceIds.get(dev);
-        if (id == null) {
-            id = deviceIds.size() + 1;
-            deviceIds.put(dev, id);
-        }
-        return id & 0xffffL;
-    }
+    /** Per rule (in priority order), its table's index and name: a lookup does not look tables up by name. */
+    private final LpmIndex[] ruleIndex;
+    private final String[] ruleTable;
 
     private void add(Route r) {
         String t = r.table() == null || r.table().equals("254") ? "main" : r.table().equals("255") ? "local" : r.table();
         tables.computeIfAbsent(t, k -> new ArrayList<>()).add(r);
-        index.computeIfAbsent(t, k -> new LpmIndex()).add(r);
-        texts.put(r, text(r));
+        index.computeIfAbsent(t, k -> new LpmIndex(k)).add(r);
     }
 
     /**
-     * Longest-prefix match by hashing: one hash map per prefix length present, probed from the
-     * longest length down, each bucket holding the routes of one network in the order they were
-     * added. The kernel uses an LC-trie (fib_trie.c) for the same answer; what matters here is that
-     * a lookup costs O(prefix lengths in use), not O(routes): a kube-proxy IPVS node has one local
-     * route per service address on kube-ipvs0.
+     * Longest-prefix match by hashing: one open-addressing table per prefix length present, probed
+     * from the longest length down; each network's routes are kept in the order they were added.
+     * The kernel uses an LC-trie (fib_trie.c) for the same answer; what matters here is that a
+     * lookup costs O(prefix lengths in use), not O(routes) (a kube-proxy IPVS node has one local
+     * route per service address on kube-ipvs0), and that it touches about one cache line per
+     * length: a slot holds the network and its group number in one long, and each route's
+     * answer ({@link RouteResult}, with its text) is made once when the tables are complete.
+     * There is no per-destination cache (the kernel dropped its routing cache in 3.6).
      */
     private static final class LpmIndex {
-        final java.util.TreeMap<Integer, java.util.HashMap<Integer, List<Route>>> byLength =
-                new java.util.TreeMap<>(Comparator.reverseOrder());
+        final String table;
+        /** While the tables are built: length (longest first) -> network -> routes in the order added. */
+        final java.util.TreeMap<Integer, LinkedHashMap<Integer, List<Route>>> byLength = new java.util.TreeMap<>(Comparator.reverseOrder());
         int[] lengths = new int[0];
-        java.util.HashMap<Integer, List<Route>>[] maps;
+        int[] masks = new int[0];
+        /** Per length: slots of (network << 32 | group + 1), 0 = empty; a power-of-two size. */
+        long[][] slots = new long[0][];
+        Route[][] groups = new Route[0][];
+        /** Per group, the answer for each route; null for a route the kernel would refuse (`via GW` not on-link, no dev). */
+        RouteResult[][] answers = new RouteResult[0][];
 
-        @SuppressWarnings("unchecked")
+        LpmIndex(String table) {
+            this.table = table;
+        }
+
         void add(Route r) {
             int len = r.destination().length();
             int net = r.destination().address().bits() & Prefix.maskOf(len);
-            byLength.computeIfAbsent(len, k -> new java.util.HashMap<>()).computeIfAbsent(net, k -> new ArrayList<>(1)).add(r);
-            lengths = byLength.keySet().stream().mapToInt(Integer::intValue).toArray();
-            maps = byLength.values().toArray(new java.util.HashMap[0]);
+            byLength.computeIfAbsent(len, k -> new LinkedHashMap<>()).computeIfAbsent(net, k -> new ArrayList<>(1)).add(r);
         }
+
+        /** Builds the probe tables once every table is complete (answers need on-link devices from main and local). */
+        void compile(Fib fib) {
+            int n = byLength.size(), g = 0;
+            lengths = new int[n];
+            masks = new int[n];
+            slots = new long[n][];
+            List<Route[]> gs = new ArrayList<>();
+            List<RouteResult[]> as = new ArrayList<>();
+            int i = 0;
+            for (var e : byLength.entrySet()) {
+                lengths[i] = e.getKey();
+                masks[i] = Prefix.maskOf(e.getKey());
+                int cap = 4;
+                while (cap < e.getValue().size() * 2) cap <<= 1;
+                long[] t = new long[cap];
+                for (var net : e.getValue().entrySet()) {
+                    Route[] rs = net.getValue().toArray(new Route[0]);
+                    RouteResult[] ans = new RouteResult[rs.length];
+                    for (int k = 0; k < rs.length; k++) ans[k] = fib.answer(rs[k], table);
+                    gs.add(rs);
+                    as.add(ans);
+                    int h = slot(net.getKey(), cap);
+                    while (t[h] != 0) h = (h + 1) & (cap - 1);
+                    t[h] = (long) net.getKey() << 32 | (g++ + 1);
+                }
+                slots[i++] = t;
+            }
+            groups = gs.toArray(new Route[0][]);
+            answers = as.toArray(new RouteResult[0][]);
+        }
+
+        static int slot(int net, int cap) {
+            return (net * 0x9E3779B9 >>> 16 ^ net) & (cap - 1);
+        }
+
+        /** The group index of the longest prefix holding daddr from length index i on, or -1; {@code at[0]} gets the length index. */
+        int group(int i, int daddr) {
+            long[] t = slots[i];
+            int net = daddr & masks[i];
+            int mask = t.length - 1;
+            int h = slot(net, t.length);
+            long e;
+            while ((e = t[h]) != 0) {
+                if ((int) (e >>> 32) == net) return (int) e - 1;
+                h = (h + 1) & mask;
+            }
+            return -1;
+        }
+
+        /** fib_table_lookup: longest prefix, then the lowest metric (first added wins a tie); index into the group, packed with it. */
+        long best(int daddr, String oif) {
+            for (int i = 0; i < slots.length; i++) {
+                int grp = group(i, daddr);
+                if (grp < 0) continue;
+                Route[] l = groups[grp];
+                RouteResult[] ans = answers[grp];
+                int best = -1;
+                for (int k = 0; k < l.length; k++) {
+                    Route r = l[k];
+                    if (ans[k] == null) continue; // the kernel refuses `via GW` without dev when GW is not on-link
+                    if (oif != null && r.device() != null && !r.device().equals(oif) && r.type() == Route.Type.UNICAST) continue;
+                    if (best < 0 || r.metric() < l[best].metric()) best = k;
+                }
+                if (best >= 0) return (long) grp << 32 | best;
+            }
+            return -1;
+        }
+    }
+
+    /** A route's answer in a table: `via GW` without dev takes the device of the on-link route to GW (fib_check_nh); null when there is none. */
+    private RouteResult answer(Route r, String table) {
+        String dev = r.device();
+        if (dev == null && r.via() != null) {
+            dev = onLinkDevice(r.via().bits());
+            if (dev == null) return null;
+        }
+        return new RouteResult(r.type(), dev, r.via() == null ? 0 : r.via().bits(), r.src() == null ? 0 : r.src().bits(), table, text(r));
     }
 
     public List<PolicyRule> rules() {
@@ -117,32 +185,16 @@ public final class Fib {
      * match is a THROW route, passes to the next rule. Returns null when nothing matched (ENETUNREACH).
      */
     public RouteResult lookup(int daddr, int saddr, long mark, String iif, String oif) {
-        long a = (long) daddr << 32 | (rulesUseFrom ? saddr & 0xffffffffL : 0);
-        long b = (rulesUseMark ? (mark & 0xffffffffL) << 32 : 0) | (rulesUseIif ? deviceId(iif) << 16 : 0) | deviceId(oif);
-        RouteResult r = cache.get(a, b);
-        if (r == null) {
-            r = lookupRules(daddr, saddr, mark, iif, oif);
-            if (cache.size() >= CACHE_LIMIT) cache = new io.fnlab.sim.lib.LongPairMap<>();
-            cache.put(a, b, r == null ? NO_ROUTE : r);
-        }
-        return r == NO_ROUTE ? null : r;
-    }
-
-    /** {@link #lookup} without the cache: the rules in priority order over the tables. */
-    RouteResult lookupRules(int daddr, int saddr, long mark, String iif, String oif) {
-        for (PolicyRule rule : rules) {
+        for (int i = 0; i < ruleIndex.length; i++) {
+            PolicyRule rule = rules.get(i);
             if (!ruleMatches(rule, daddr, saddr, mark, iif, oif)) continue;
-            String t = rule.table() == null ? "main" : rule.table();
-            Route r = lookupTable(t, daddr, oif);
-            if (r == null || r.type() == Route.Type.THROW) continue;
-            int pref = r.src() == null ? 0 : r.src().bits();
-            String dev = r.device();
-            if (dev == null && r.via() != null) {
-                // fib_check_nh: `via GW` without `dev` takes the device of the on-link route to GW
-                dev = onLinkDevice(r.via().bits());
-                if (dev == null) continue; // not reached: lookupTable skips such routes
-            }
-            return new RouteResult(r.type(), dev, r.via() == null ? 0 : r.via().bits(), pref, t, texts.get(r));
+            LpmIndex ix = ruleIndex[i];
+            if (ix == null) continue;
+            long b = ix.best(daddr, oif);
+            if (b < 0) continue;
+            RouteResult r = ix.answers[(int) (b >>> 32)][(int) b];
+            if (r.type() == Route.Type.THROW) continue;
+            return r;
         }
         return null;
     }
@@ -177,6 +229,7 @@ public final class Fib {
 
     /** fib_rule_match: iif/oif, fwmark/mask, from/to, then the rule's `not`. */
     static boolean ruleMatches(PolicyRule r, int daddr, int saddr, long mark, String iif, String oif) {
+        if (r.from() == null && r.to() == null && r.fwmark() == null && r.iif() == null && r.oif() == null) return !r.not();
         boolean m = true;
         if (r.from() != null && !r.from().contains(new Ipv4(saddr))) m = false;
         if (r.to() != null && !r.to().contains(new Ipv4(daddr))) m = false;
@@ -193,19 +246,8 @@ public final class Fib {
     Route lookupTable(String table, int daddr, String oif) {
         LpmIndex ix = index.get(table);
         if (ix == null) return null;
-        for (int i = 0; i < ix.lengths.length; i++) {
-            List<Route> l = ix.maps[i].get(daddr & Prefix.maskOf(ix.lengths[i]));
-            if (l == null) continue;
-            Route best = null;
-            for (Route r : l) {
-                // the kernel refuses `via GW` without dev when GW is not on-link ("Nexthop has invalid gateway")
-                if (r.device() == null && r.via() != null && onLinkDevice(r.via().bits()) == null) continue;
-                if (oif != null && r.device() != null && !r.device().equals(oif) && r.type() == Route.Type.UNICAST) continue;
-                if (best == null || r.metric() < best.metric()) best = r;
-            }
-            if (best != null) return best;
-        }
-        return null;
+        long b = ix.best(daddr, oif);
+        return b < 0 ? null : ix.groups[(int) (b >>> 32)][(int) b];
     }
 
     public static String text(Route r) {
