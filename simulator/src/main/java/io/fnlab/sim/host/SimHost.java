@@ -309,9 +309,51 @@ public final class SimHost implements IpStack, XtContext, Arp.Addrs {
 
     /** IN_DEV_FORWARD: conf.DEV.forwarding; net.ipv4.ip_forward writes all of them. */
     boolean forwarding(String dev) {
+        return inDev(dev).forwarding;
+    }
+
+    private boolean readForwarding(String dev) {
         if (ipForward == UNSET) ipForward = sysctls.getInt("net.ipv4.ip_forward", sysctls.getInt("net.ipv4.conf.all.forwarding", 0));
         int v = conf(dev, "forwarding");
         return (v == UNSET ? ipForward : v) != 0;
+    }
+
+    /**
+     * What the packet path reads of a device's in_device (its struct ipv4_devconf, combined with
+     * conf.all as the IN_DEV_* macros do), worked out once per device: the sysctls and devices of
+     * a host do not change under a walk, and a string-keyed lookup per packet and key cost more
+     * than the rest of routing.
+     */
+    static final class InDev {
+        final Device device;
+        final boolean forwarding, acceptLocal;
+        final int routeLocalnet, rpFilter;
+
+        InDev(Device device, boolean forwarding, boolean acceptLocal, int routeLocalnet, int rpFilter) {
+            this.device = device;
+            this.forwarding = forwarding;
+            this.acceptLocal = acceptLocal;
+            this.routeLocalnet = routeLocalnet;
+            this.rpFilter = rpFilter;
+        }
+    }
+
+    private final Map<String, InDev> inDevs = new java.util.HashMap<>();
+    /** The last device asked for: a walk asks for the same one several times (the name is the same String object). */
+    private String lastInDevName;
+    private InDev lastInDev;
+
+    InDev inDev(String dev) {
+        if (dev == lastInDevName) return lastInDev;
+        InDev d = inDevs.get(dev);
+        if (d == null) {
+            boolean acceptLocal = devConf(dev, "accept_local", 0) != 0 || (conf("all", "accept_local") != UNSET && conf("all", "accept_local") != 0);
+            d = new InDev(devices.get(dev), readForwarding(dev), acceptLocal, maxConf(dev, "route_localnet", 0), maxConf(dev, "rp_filter", 0));
+            inDevs.put(dev, d);
+        }
+        lastInDevName = dev;
+        lastInDev = d;
+        return d;
     }
 
     // ---- the packet path ----
@@ -413,8 +455,9 @@ public final class SimHost implements IpStack, XtContext, Arp.Addrs {
             drop("ip_route_input_slow", "martian destination " + dst);
             return false;
         }
-        boolean localnet = maxConf(dev, "route_localnet", 0) != 0;
-        if (!devices.get(dev).isLoopback() && !localnet && (dst.isLoopback() || src.isLoopback())) {
+        InDev in = inDev(dev);
+        boolean localnet = in.routeLocalnet != 0;
+        if (!in.device.isLoopback() && !localnet && (dst.isLoopback() || src.isLoopback())) {
             drop("ip_route_input_slow", "martian " + (dst.isLoopback() ? "destination " + dst : "source " + src)
                     + " on " + dev + " (route_localnet=0)");
             return false;
@@ -514,10 +557,11 @@ public final class SimHost implements IpStack, XtContext, Arp.Addrs {
      * Returns null when valid, else the reason in kernel terms.
      */
     String validateSource(SkBuff skb, String dev) {
-        int rpf = maxConf(dev, "rp_filter", 0);
-        boolean acceptLocal = devConf(dev, "accept_local", 0) != 0 || (conf("all", "accept_local") != UNSET && conf("all", "accept_local") != 0);
+        InDev in = inDev(dev);
+        int rpf = in.rpFilter;
+        boolean acceptLocal = in.acceptLocal;
         if (rpf == 0) {
-            if (!acceptLocal && isLocalAddress(skb.saddr) && !devices.get(dev).isLoopback())
+            if (!acceptLocal && isLocalAddress(skb.saddr) && !in.device.isLoopback())
                 return "martian source " + new Ipv4(skb.saddr) + ": it is a local address (accept_local=0)";
             return null;
         }
@@ -1076,6 +1120,11 @@ public final class SimHost implements IpStack, XtContext, Arp.Addrs {
         return ipsets.test(set, skb, srcFlags);
     }
 
+    @Override
+    public io.fnlab.sim.ipset.IpsetRegistry ipsetRegistry() {
+        return ipsets;
+    }
+
     /** xt_set with --return-nomatch: IPSET_ABSENT, IPSET_MATCH or IPSET_NOMATCH, from the host's IpsetRegistry. */
     @Override
     public int ipsetLookup(String set, SkBuff skb, boolean[] srcFlags) {
@@ -1143,9 +1192,16 @@ public final class SimHost implements IpStack, XtContext, Arp.Addrs {
         }
         if (tracer.on()) trace(new Step.Note("MASQUERADE: inet_select_addr(" + out + ", " + new Ipv4(nh) + ") = " + new Ipv4(src)
                 + (rt.prefsrc() != 0 && rt.prefsrc() != src ? " (the route's src " + new Ipv4(rt.prefsrc()) + " is not used)" : "")));
-        return nat.setupInfo(ct, new NatSpec(true, src, src, m.ports(), m.random(), m.randomFully(), false), ManipType.SRC,
-                "MASQUERADE to " + new Ipv4(src));
+        if (src != lastMasqSrc || lastMasqNote == null) {
+            lastMasqNote = "MASQUERADE to " + new Ipv4(src);
+            lastMasqSrc = src;
+        }
+        return nat.setupInfo(ct, new NatSpec(true, src, src, m.ports(), m.random(), m.randomFully(), false), ManipType.SRC, lastMasqNote);
     }
+
+    /** The binding note of the last MASQUERADE (a host masquerades to few addresses: the text is not rebuilt per connection). */
+    private int lastMasqSrc;
+    private String lastMasqNote;
 
     /** nf_nat_redirect_ipv4: the incoming device's first address (127.0.0.1 for local packets). */
     private NfVerdict redirect(NfConn ct, Redirect r, SkBuff skb, HookState state) {

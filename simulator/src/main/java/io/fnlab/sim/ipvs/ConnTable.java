@@ -121,9 +121,14 @@ public final class ConnTable {
         return timers.size;
     }
 
-    /** A binary min-heap of (time, connection) ordered by time, then by the connection's creation. */
+    /**
+     * A binary min-heap of (time, connection) ordered by time, then by the connection's creation.
+     * The creation ids sit in their own array beside the times, so that sifting compares numbers
+     * in two arrays and never dereferences a connection (one cache miss each on a big table).
+     */
     static final class TimerHeap {
         private long[] times = new long[64];
+        private long[] ids = new long[64];
         private long[] seqs = new long[64];
         private IpvsConn[] conns = new IpvsConn[64];
         private long nextSeq;
@@ -147,19 +152,23 @@ public final class ConnTable {
             c.queuedSeq = seq;
             if (size == times.length) {
                 times = java.util.Arrays.copyOf(times, size * 2);
+                ids = java.util.Arrays.copyOf(ids, size * 2);
                 seqs = java.util.Arrays.copyOf(seqs, size * 2);
                 conns = java.util.Arrays.copyOf(conns, size * 2);
             }
+            long id = c.id;
             int i = size++;
             while (i > 0) {
                 int p = (i - 1) >>> 1;
-                if (!less(t, c, times[p], conns[p])) break;
+                if (!less(t, id, times[p], ids[p])) break;
                 times[i] = times[p];
+                ids[i] = ids[p];
                 seqs[i] = seqs[p];
                 conns[i] = conns[p];
                 i = p;
             }
             times[i] = t;
+            ids[i] = id;
             seqs[i] = seq;
             conns[i] = c;
         }
@@ -167,7 +176,7 @@ public final class ConnTable {
         IpvsConn pop() {
             IpvsConn top = conns[0];
             int n = --size;
-            long t = times[n], seq = seqs[n];
+            long t = times[n], id = ids[n], seq = seqs[n];
             IpvsConn c = conns[n];
             conns[n] = null;
             if (n > 0) {
@@ -176,22 +185,24 @@ public final class ConnTable {
                     int l = 2 * i + 1;
                     if (l >= n) break;
                     int r = l + 1;
-                    int m = r < n && less(times[r], conns[r], times[l], conns[l]) ? r : l;
-                    if (!less(times[m], conns[m], t, c)) break;
+                    int m = r < n && less(times[r], ids[r], times[l], ids[l]) ? r : l;
+                    if (!less(times[m], ids[m], t, id)) break;
                     times[i] = times[m];
+                    ids[i] = ids[m];
                     seqs[i] = seqs[m];
                     conns[i] = conns[m];
                     i = m;
                 }
                 times[i] = t;
+                ids[i] = id;
                 seqs[i] = seq;
                 conns[i] = c;
             }
             return top;
         }
 
-        private static boolean less(long t1, IpvsConn c1, long t2, IpvsConn c2) {
-            return t1 < t2 || (t1 == t2 && c1.id < c2.id);
+        private static boolean less(long t1, long id1, long t2, long id2) {
+            return t1 < t2 || (t1 == t2 && id1 < id2);
         }
     }
 }

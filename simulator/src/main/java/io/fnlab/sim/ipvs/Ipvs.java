@@ -200,8 +200,11 @@ public final class Ipvs {
 
     /** Runs every connection timer due at IpStack.now() (ip_vs_conn_expire). */
     public void expire() {
-        conns.expire(stack.now(), this::connExpire);
+        conns.expire(stack.now(), connExpire);
     }
+
+    /** The timer callback, made once: a method reference built per call allocates on every packet. */
+    private final java.util.function.Consumer<IpvsConn> connExpire = this::connExpire;
 
     /** ip_vs_conn_expire. */
     void connExpire(IpvsConn cp) {

@@ -30,6 +30,15 @@ public interface XtContext {
         return ipsetTest(set, skb, srcFlags) ? IPSET_MATCH : IPSET_ABSENT;
     }
 
+    /**
+     * The host's sets when it keeps them in an {@link io.fnlab.sim.ipset.IpsetRegistry} (which
+     * never changes after it is built): xt_set then resolves its set once instead of by name on
+     * every packet. Null: every lookup goes through {@link #ipsetTest}/{@link #ipsetLookup}.
+     */
+    default io.fnlab.sim.ipset.IpsetRegistry ipsetRegistry() {
+        return null;
+    }
+
     /** True when the named ipset exists (xt_set checks at rule insertion; the simulator reports). */
     boolean ipsetExists(String set);
 

@@ -367,10 +367,28 @@ final class XtMatches {
             returnNomatch = s.returnNomatch();
         }
 
+        /**
+         * The set as last resolved and the registry it came from, as one object so that hosts on
+         * other threads sharing this rule see a consistent pair (xt_set holds the set's index
+         * from checkentry on; here a registry is looked up by name once).
+         */
+        private record Resolved(io.fnlab.sim.ipset.IpsetRegistry in, io.fnlab.sim.ipset.SetIndex set) {}
+
+        private Resolved resolved;
+
         boolean matches(SkBuff skb, HookState state, XtContext ctx) {
             boolean hit;
-            if (returnNomatch) hit = ctx.ipsetLookup(name, skb, flags) == XtContext.IPSET_NOMATCH;
-            else hit = ctx.ipsetTest(name, skb, flags);
+            io.fnlab.sim.ipset.IpsetRegistry reg = ctx.ipsetRegistry();
+            if (reg != null) {
+                Resolved rs = resolved;
+                if (rs == null || rs.in() != reg) resolved = rs = new Resolved(reg, reg.get(name));
+                int r = rs.set() == null ? io.fnlab.sim.ipset.SetIndex.ABSENT : rs.set().lookup(skb, flags);
+                hit = r == (returnNomatch ? io.fnlab.sim.ipset.SetIndex.NOMATCH : io.fnlab.sim.ipset.SetIndex.MATCH);
+            } else if (returnNomatch) {
+                hit = ctx.ipsetLookup(name, skb, flags) == XtContext.IPSET_NOMATCH;
+            } else {
+                hit = ctx.ipsetTest(name, skb, flags);
+            }
             return hit != inv;
         }
     }

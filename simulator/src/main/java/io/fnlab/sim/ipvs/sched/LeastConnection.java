@@ -24,6 +24,8 @@ final class LeastConnection implements Scheduler {
             }
         }
         if (least == null) return Pick.none("lc: no destination available");
-        return new Pick(least, "lc: overhead " + loh + " (" + least.activeConns() + "*256+" + least.inactConns() + ") lowest");
+        long oh = loh;
+        int a = least.activeConns(), in = least.inactConns();
+        return new Pick(least, () -> "lc: overhead " + oh + " (" + a + "*256+" + in + ") lowest");
     }
 }

@@ -29,6 +29,8 @@ final class RoundRobin implements Scheduler {
         }
     }
 
+    private static final java.util.function.Supplier<String> FIRST = () -> "rr: first usable from list head";
+
     @Override
     public Pick schedule(IpvsService svc, SkBuff skb, long now) {
         List<IpvsDest> l = svc.dests();
@@ -39,10 +41,10 @@ final class RoundRobin implements Scheduler {
             int i = Math.floorMod(start + k, n);
             IpvsDest d = l.get(i);
             if (!d.overloaded() && d.weight() > 0) {
-                String why = last == null ? "rr: first usable from list head" : "rr: next after " + last.endpoint();
+                IpvsDest prev = last;
                 last = d;
                 lastIndex = i;
-                return new Pick(d, why);
+                return new Pick(d, prev == null ? FIRST : () -> "rr: next after " + prev.endpoint());
             }
         }
         return Pick.none("rr: no destination available (all weight 0 or overloaded)");

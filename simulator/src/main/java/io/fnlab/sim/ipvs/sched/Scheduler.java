@@ -37,8 +37,20 @@ public interface Scheduler {
     /** ip_vs_scheduler.schedule; now is the simulated time in ms (lblc/lblcr caches). */
     Pick schedule(IpvsService svc, SkBuff skb, long now);
 
-    /** The scheduler's answer: dest null means "no destination available". */
-    record Pick(IpvsDest dest, String reason) {
+    /**
+     * The scheduler's answer: dest null means "no destination available". The reason is only read
+     * when a trace is kept, so a scheduler on the hot path hands over a supplier instead of
+     * building the text for every connection.
+     */
+    record Pick(IpvsDest dest, java.util.function.Supplier<String> why) {
+        public Pick(IpvsDest dest, String reason) {
+            this(dest, () -> reason);
+        }
+
+        public String reason() {
+            return why.get();
+        }
+
         public static Pick none(String reason) {
             return new Pick(null, reason);
         }

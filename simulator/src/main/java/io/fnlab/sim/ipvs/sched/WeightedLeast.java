@@ -36,6 +36,8 @@ abstract class WeightedLeast implements Scheduler {
                 loh = doh;
             }
         }
-        return new Pick(least, name() + ": overhead/weight " + loh + "/" + least.weight() + " lowest");
+        long oh = loh;
+        int w = least.weight();
+        return new Pick(least, () -> name() + ": overhead/weight " + oh + "/" + w + " lowest");
     }
 }

@@ -89,7 +89,8 @@ final class WeightedRoundRobin implements Scheduler {
                 IpvsDest d = l.get(pos);
                 if (!d.overloaded() && d.weight() >= cw) {
                     cl = d;
-                    return new Pick(d, "wrr: weight " + d.weight() + " >= cw " + cw + " (di " + di + ", mw " + mw + ")");
+                    int w = d.weight(), c = cw, g = di, m = mw;
+                    return new Pick(d, () -> "wrr: weight " + w + " >= cw " + c + " (di " + g + ", mw " + m + ")");
                 }
                 if (pos == stop) {
                     cl = d;
