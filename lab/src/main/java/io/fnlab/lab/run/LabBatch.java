@@ -166,8 +166,8 @@ public final class LabBatch {
                 List<List<LabPlan>> laneList = lanes(vm.stream().map(i -> plans.get(i.name())).toList(), estimate, lanes);
                 long total = estimate.values().stream().mapToLong(Long::longValue).sum();
                 // the cases share one TCG vCPU, so the sum counts, not the longest lane; x3 for a
-                // loaded host (19 library cases: ~215 s estimated, 240-290 s on a 2-core machine at
-                // load 8-10). Generous: only a hung guest ever waits it out
+                // loaded host (19 library cases: 240-290 s on a 2-core machine at load 8-10, 176 s at
+                // load 2 with every flow at its start). Generous: only a hung guest ever waits it out
                 Duration timeout = Duration.ofMillis(Math.max(Duration.ofMinutes(5).toMillis(), 180_000 + 3 * total));
                 progress.accept("running " + vm.size() + " scenario(s) in one VM boot, " + laneList.size() + " lane(s)");
                 long t0 = System.nanoTime();
