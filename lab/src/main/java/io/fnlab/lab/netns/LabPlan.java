@@ -126,7 +126,7 @@ public record LabPlan(String name, List<LabHost> hosts, List<LabServer> servers,
         /**
          * A shell command in a host's namespace; stdout+stderr land in the named output file. It runs
          * in its place, after every step before it has ended: the timed connects started before it
-         * are waited for first, so a Run sees the traffic before it done (the library's trailing
+         * are waited for first, so a Run sees the traffic before it finished (the library's trailing
          * "sleep; uname -r" lets the last FINs reach the captures).
          */
         record Run(String host, String command, String output) implements LabStep {}
