@@ -50,7 +50,8 @@ public record Recipe(Path scenarioFile, Map<String, String> setupByHost, Set<Int
                     + " 2>&1 & n=0; while ! grep -q listening " + log + " && [ $n -lt 100 ]; do sleep 0.05; n=$((n+1)); done",
                     sv.logName() + ".start"));
         }
-        steps.addAll(p.steps());
+        // one after another, as simulate() runs them (its starts are spaced by a full client timeout)
+        for (LabPlan.LabStep st : p.steps()) steps.add(st instanceof LabPlan.LabStep.Connect c ? c.inSequence() : st);
         return new LabPlan(p.name(), p.hosts(), List.of(), steps, true);
     }
 

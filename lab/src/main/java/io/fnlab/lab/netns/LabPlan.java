@@ -15,7 +15,9 @@ import java.util.regex.Pattern;
 /**
  * One lab case, backend-neutral: hosts (a network namespace each) with Ethernet interfaces on L2
  * segments (a bridge each, in a separate namespace), a setup shell script per host, probe servers,
- * then steps run in order (probe connections, commands whose output is kept). {@link LabScript}
+ * then steps (probe connections, commands whose output is kept). Steps run in order, except the
+ * connects with a start time (a scenario's flows): those begin at their offset from the moment the
+ * traffic began, side by side, and the next untimed step waits for them. {@link LabScript}
  * turns it into shell that runs the same on the host ({@link NetnsBackend}) and in the VM.
  */
 public record LabPlan(String name, List<LabHost> hosts, List<LabServer> servers, List<LabStep> steps, boolean capture) {
@@ -77,11 +79,43 @@ public record LabPlan(String name, List<LabHost> hosts, List<LabServer> servers,
     public sealed interface LabStep {
         String host();
 
-        /** fnlab-probe connect ...; JSON lines land in flow-ID.jsonl. sport 0 = ephemeral. */
+        /**
+         * fnlab-probe connect ...; JSON lines land in flow-ID.jsonl. sport 0 = ephemeral.
+         *
+         * <p>startMs {@link #AFTER_PREVIOUS} (the short constructors): the step runs in its place,
+         * after every step before it has ended, and its count connections follow each other at once
+         * (probe --count). startMs &ge; 0: a scenario flow, started in the background startMs after
+         * the traffic began (servers and captures listening), so flows whose times overlap run
+         * concurrently; its count connections are the simulator's repeats, each begun 100 ms after
+         * the previous one ended (Network.startConnection).
+         */
         record Connect(String id, String host, String proto, String address, int port, int sport, String request,
-                       int timeoutMs, int count) implements LabStep {
+                       int timeoutMs, int count, long startMs) implements LabStep {
+            /** A step run in sequence (no start time). */
+            public static final long AFTER_PREVIOUS = -1;
+
+            public Connect {
+                if (startMs < AFTER_PREVIOUS) throw new IllegalArgumentException("flow " + id + ": negative start " + startMs + " ms");
+                if (count < 1) throw new IllegalArgumentException("flow " + id + ": count must be at least 1, not " + count);
+            }
+
+            public Connect(String id, String host, String proto, String address, int port, int sport, String request,
+                           int timeoutMs, int count) {
+                this(id, host, proto, address, port, sport, request, timeoutMs, count, AFTER_PREVIOUS);
+            }
+
             public Connect(String id, String host, String proto, String address, int port) {
                 this(id, host, proto, address, port, 0, "hello", 2000, 1);
+            }
+
+            /** A scenario flow with a start time (see the class comment), not a step in sequence. */
+            public boolean timed() {
+                return startMs >= 0;
+            }
+
+            /** The same connection as a step in sequence: no start time. */
+            public Connect inSequence() {
+                return new Connect(id, host, proto, address, port, sport, request, timeoutMs, count, AFTER_PREVIOUS);
             }
 
             public String logName() {
@@ -89,15 +123,22 @@ public record LabPlan(String name, List<LabHost> hosts, List<LabServer> servers,
             }
         }
 
-        /** A shell command in a host's namespace; stdout+stderr land in the named output file. */
+        /**
+         * A shell command in a host's namespace; stdout+stderr land in the named output file. It runs
+         * in its place, after every step before it has ended: the timed connects started before it
+         * are waited for first, so a Run sees the traffic before it finished (the library's trailing
+         * "sleep; uname -r" lets the last FINs reach the captures).
+         */
         record Run(String host, String command, String output) implements LabStep {}
     }
 
     /**
      * The plan for a scenario: Ethernet interfaces on their segments with the addresses the host's
      * config puts on them, the given setup script per host (the scenario's own scripts: routes,
-     * sysctls, iptables, ipvsadm...), its servers and flows. Addresses on other devices (dummy,
-     * lo) belong in the setup scripts, since only the scripts create those devices.
+     * sysctls, iptables, ipvsadm...), its servers and flows. Each flow is a timed connect at its
+     * {@code start}, with its {@code repeat} as the count, as the simulator runs it. Addresses on
+     * other devices (dummy, lo) belong in the setup scripts, since only the scripts create those
+     * devices.
      */
     public static LabPlan fromScenario(Scenario s, Map<String, String> setupByHost, int timeoutMs) {
         List<LabHost> hosts = new ArrayList<>();
@@ -123,7 +164,7 @@ public record LabPlan(String name, List<LabHost> hosts, List<LabServer> servers,
             if (t instanceof Traffic.Flow f) {
                 steps.add(new LabStep.Connect(f.id(), f.from(), proto(f.protocol()), f.to().address().toString(),
                         f.to().port(), f.sourcePort() == null ? 0 : f.sourcePort(),
-                        f.request() == null ? "hello" : f.request(), timeoutMs, Math.max(1, f.repeat())));
+                        f.request() == null ? "hello" : f.request(), timeoutMs, Math.max(1, f.repeat()), f.startMillis()));
             }
         }
         String name = s.name().toLowerCase().replaceAll("[^a-z0-9_-]+", "-").replaceAll("-+$", "");

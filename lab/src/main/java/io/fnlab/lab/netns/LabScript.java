@@ -8,7 +8,9 @@ import java.util.Map;
 /**
  * LabPlan -> POSIX shell (dash/bash), the one generator both backends use. A case script builds
  * its namespaces ("PREFIX-HOST", bridges in "PREFIX-l2"), runs the host setups, starts captures
- * and probe servers, runs the steps, then tears everything down from an EXIT/INT/TERM trap, so a
+ * and probe servers, runs the steps (a scenario's flows each at its start offset from the moment
+ * the traffic began, side by side; the captures stop only after every flow has ended), then tears
+ * everything down from an EXIT/INT/TERM trap, so a
  * failing command or a signal still leaves no namespace behind. Outputs go to $FNLAB_OUT:
  * HOST.setup.log, HOST.pcap (+ HOST.pcap.txt, tcpdump -nn -r), server-*.jsonl, flow-*.jsonl and
  * the Run steps' files.
@@ -79,10 +81,14 @@ public final class LabScript {
         List<String> nss = new ArrayList<>();
         nss.add(l2);
         for (LabPlan.LabHost h : plan.hosts()) nss.add(ns(prefix, h.name()));
+        boolean timed = plan.steps().stream().anyMatch(st -> st instanceof LabPlan.LabStep.Connect c && c.timed());
         StringBuilder s = new StringBuilder();
         s.append("FNLAB_PIDS=\"\"\n");
+        if (timed) s.append("FNLAB_FLOWS=\"\"\n");
         s.append("fnlab_cleanup() {\n");
         s.append("  trap - EXIT INT TERM\n");
+        // a flow still sleeping until its start must not connect into namespaces being deleted
+        if (timed) s.append("  for p in $FNLAB_FLOWS; do kill -TERM \"$p\" 2>/dev/null; done\n");
         s.append("  for p in $FNLAB_PIDS; do kill -TERM \"$p\" 2>/dev/null; done\n");
         s.append("  for p in $FNLAB_PIDS; do wait \"$p\" 2>/dev/null; done\n");
         if (plan.capture()) {
@@ -108,6 +114,8 @@ public final class LabScript {
                 .append("    if [ -f \"$1\" ]; then\n")
                 .append("      while IFS= read -r l || [ -n \"$l\" ]; do case $l in *\"$2\"*) return 0;; esac; done < \"$1\"\n")
                 .append("    fi\n    i=$((i+1)); sleep 0.1\n  done\n  return 1\n}\n");
+
+        if (timed) s.append(CLOCK);
 
         // namespaces and segments
         for (String n : nss) s.append("ip netns add ").append(n).append(" || exit 90\n");
@@ -173,23 +181,94 @@ public final class LabScript {
             s.append(" > ").append(log).append(" 2>&1 &\nFNLAB_PIDS=\"$FNLAB_PIDS $!\"\n");
             s.append("fnlab_wait_for ").append(log).append(" listening || echo \"fnlab: server ").append(sv.logName()).append(" did not start\"\n");
         }
-        for (LabPlan.LabStep st : plan.steps()) {
-            if (st instanceof LabPlan.LabStep.Connect c) {
-                    s.append("ip netns exec ").append(ns(prefix, c.host())).append(" \"$PROBE\" connect ").append(c.proto())
-                            .append(' ').append(q(c.address())).append(' ').append(c.port());
-                    if (c.sport() > 0) s.append(" --sport ").append(c.sport());
-                    s.append(" --request ").append(q(c.request())).append(" --timeout ").append(c.timeoutMs())
-                            .append(" --count ").append(c.count()).append(" >> \"$FNLAB_OUT/").append(c.logName()).append("\" 2>&1\n");
-            } else if (st instanceof LabPlan.LabStep.Run r) {
-                    if (!r.output().matches("[A-Za-z0-9_.-]+")) throw new IllegalArgumentException("bad output name " + r.output());
-                    s.append("ip netns exec ").append(ns(prefix, r.host())).append(" sh -c ").append(q(r.command()))
-                            .append(" > \"$FNLAB_OUT/").append(r.output()).append("\" 2>&1\n");
-            }
-        }
+        s.append(traffic(plan.steps(), prefix));
         // let the captures see the last packets (--immediate-mode: no TPACKET_V3 block timeout; -U: written per packet)
         if (plan.capture()) s.append("sleep 0.3\n");
         s.append("exit 0\n");
         return s.toString();
+    }
+
+    /**
+     * The steps, from the moment the traffic begins (every capture and server listening): timed
+     * connects start in the background at their offsets, untimed steps run in order after
+     * everything before them, and the text ends only when the last flow has.
+     */
+    static String traffic(List<LabPlan.LabStep> steps, String prefix) {
+        boolean timed = steps.stream().anyMatch(st -> st instanceof LabPlan.LabStep.Connect c && c.timed());
+        StringBuilder s = new StringBuilder();
+        if (timed) s.append("fnlab_ms\nFNLAB_T0=$FNLAB_MS\n");
+        boolean pending = false;
+        for (LabPlan.LabStep st : steps) {
+            if (st instanceof LabPlan.LabStep.Connect c && c.timed()) {
+                s.append(timedConnect(prefix, c)).append("FNLAB_FLOWS=\"$FNLAB_FLOWS $!\"\n");
+                pending = true;
+                continue;
+            }
+            // an untimed step runs after everything before it, the flows in flight included
+            if (pending) s.append(WAIT_FLOWS);
+            pending = false;
+            if (st instanceof LabPlan.LabStep.Connect c) {
+                s.append(probeConnect(prefix, c, c.sport() > 0 ? Integer.toString(c.sport()) : null, c.count())).append('\n');
+            } else if (st instanceof LabPlan.LabStep.Run r) {
+                if (!r.output().matches("[A-Za-z0-9_.-]+")) throw new IllegalArgumentException("bad output name " + r.output());
+                s.append("ip netns exec ").append(ns(prefix, r.host())).append(" sh -c ").append(q(r.command()))
+                        .append(" > \"$FNLAB_OUT/").append(r.output()).append("\" 2>&1\n");
+            }
+        }
+        // the captures stop only after the last flow has ended
+        if (pending) s.append(WAIT_FLOWS);
+        return s.toString();
+    }
+
+    /** Waits for every timed connect started so far (the pids of their background subshells). */
+    static final String WAIT_FLOWS = "for p in $FNLAB_FLOWS; do wait \"$p\"; done\nFNLAB_FLOWS=\"\"\n";
+
+    /**
+     * The traffic's clock, for timed connects: milliseconds since boot from /proc/uptime (two
+     * decimals, so 10 ms steps; read is a builtin, no fork). "1" before the fraction and -100 keep
+     * a fraction like 08 from being read as octal. fnlab_at sleeps until $1 ms after FNLAB_T0, at
+     * once if that has passed (busybox and dash sleep both take fractions).
+     */
+    static final String CLOCK = """
+            fnlab_ms() {
+              read fnlab_up fnlab_idle < /proc/uptime
+              FNLAB_MS=$(( ${fnlab_up%.*} * 1000 + (1${fnlab_up#*.} - 100) * 10 ))
+            }
+            fnlab_at() {
+              fnlab_ms
+              fnlab_d=$(( FNLAB_T0 + $1 - FNLAB_MS ))
+              if [ $fnlab_d -gt 0 ]; then sleep $((fnlab_d / 1000)).$((fnlab_d / 100 % 10))$((fnlab_d / 10 % 10))$((fnlab_d % 10)); fi
+            }
+            """;
+
+    /**
+     * A scenario flow: a background subshell that waits for the flow's start, then opens its count
+     * connections as the simulator's repeats do (Network.startConnection: each begins 100 ms after
+     * the previous one ended), each with the next source port when the flow fixes one (as probe
+     * --count does: a port just left in TIME_WAIT would not connect again). Its lines append to the
+     * flow's own log; the connections of one flow never overlap, so the log's lines do not either.
+     */
+    static String timedConnect(String prefix, LabPlan.LabStep.Connect c) {
+        StringBuilder b = new StringBuilder("( fnlab_at ").append(c.startMs()).append('\n');
+        if (c.count() == 1) {
+            b.append("  ").append(probeConnect(prefix, c, c.sport() > 0 ? Integer.toString(c.sport()) : null, 1));
+        } else {
+            b.append("  k=0\n  while [ $k -lt ").append(c.count()).append(" ]; do\n");
+            b.append("    [ $k -eq 0 ] || sleep 0.1\n");
+            b.append("    ").append(probeConnect(prefix, c, c.sport() > 0 ? "$((" + c.sport() + " + k))" : null, 1)).append('\n');
+            b.append("    k=$((k + 1))\n  done");
+        }
+        return b.append(" ) &\n").toString();
+    }
+
+    /** One probe connect command line (no newline); sport null = ephemeral, else a number or shell arithmetic. */
+    private static String probeConnect(String prefix, LabPlan.LabStep.Connect c, String sport, int count) {
+        StringBuilder b = new StringBuilder("ip netns exec ").append(ns(prefix, c.host())).append(" \"$PROBE\" connect ").append(c.proto())
+                .append(' ').append(q(c.address())).append(' ').append(c.port());
+        if (sport != null) b.append(" --sport ").append(sport);
+        b.append(" --request ").append(q(c.request())).append(" --timeout ").append(c.timeoutMs())
+                .append(" --count ").append(count).append(" >> \"$FNLAB_OUT/").append(c.logName()).append("\" 2>&1");
+        return b.toString();
     }
 
     public static String ns(String prefix, String host) {

@@ -11,6 +11,7 @@ import io.fnlab.lab.vm.VmBackend;
 import io.fnlab.lab.vm.VmImage;
 import io.fnlab.model.scenario.Outcome;
 import io.fnlab.model.scenario.Scenario;
+import io.fnlab.model.scenario.Traffic;
 import io.fnlab.sim.net.FlowResult;
 import io.fnlab.sim.net.Network;
 import java.io.IOException;
@@ -165,8 +166,8 @@ public final class LabBatch {
                 List<List<LabPlan>> laneList = lanes(vm.stream().map(i -> plans.get(i.name())).toList(), estimate, lanes);
                 long total = estimate.values().stream().mapToLong(Long::longValue).sum();
                 // the cases share one TCG vCPU, so the sum counts, not the longest lane; x3 for a
-                // loaded host (19 library cases: ~215 s estimated, 240-290 s on a 2-core machine at
-                // load 8-10). Generous: only a hung guest ever waits it out
+                // loaded host (19 library cases: 240-290 s on a 2-core machine at load 8-10, 176 s at
+                // load 2 with every flow at its start). Generous: only a hung guest ever waits it out
                 Duration timeout = Duration.ofMillis(Math.max(Duration.ofMinutes(5).toMillis(), 180_000 + 3 * total));
                 progress.accept("running " + vm.size() + " scenario(s) in one VM boot, " + laneList.size() + " lane(s)");
                 long t0 = System.nanoTime();
@@ -206,13 +207,19 @@ public final class LabBatch {
 
     /**
      * How long a case keeps the guest busy, from the simulation: a few seconds of setup and
-     * captures, about one per connection, and the client's whole timeout (the probe waits as long
-     * as the simulated client) for each connection that times out.
+     * captures, then the traffic until its last flow ends. A flow begins at its start and its
+     * connections follow each other, about one second each, or the client's whole timeout (the
+     * probe waits as long as the simulated client) for each connection that times out; flows
+     * whose times overlap run side by side, so the latest end counts, not the sum.
      */
     static long estimateMillis(SimCapture sim) {
-        long ms = 6_000;
-        for (FlowResult f : sim.results()) ms += f.outcome() == Outcome.TIMEOUT ? Network.CLIENT_TIMEOUT : 1_000;
-        return ms;
+        Map<String, Long> length = new LinkedHashMap<>();
+        for (FlowResult f : sim.results())
+            length.merge(f.flow(), f.outcome() == Outcome.TIMEOUT ? Network.CLIENT_TIMEOUT : 1_000, Long::sum);
+        long end = 0;
+        for (Traffic t : sim.scenario().traffic())
+            if (t instanceof Traffic.Flow f) end = Math.max(end, f.startMillis() + length.getOrDefault(f.id(), 1_000L));
+        return 6_000 + end;
     }
 
     /** Longest case first into the least-loaded lane (LPT); each lane keeps the given order. */

@@ -37,7 +37,7 @@ class LabPlanFromScenarioTest {
                         new Address(Prefix.parse("10.96.0.1/32"), "kube-ipvs0", Address.Scope.GLOBAL)), SourceRef.UNKNOWN);
         return new Scenario("Seed 002!", "d", "t", "holds", List.of(new Segment("lan")), List.of(client, director),
                 List.of(new Server("director", p, null, 80, "hi")),
-                List.of(new Traffic.Flow("f1", "client", p, new Endpoint(Ipv4.parse("10.96.0.1"), 80), 30000, "GET", true, 3, 0, SourceRef.UNKNOWN)),
+                List.of(new Traffic.Flow("f1", "client", p, new Endpoint(Ipv4.parse("10.96.0.1"), 80), 30000, "GET", true, 3, 2500, SourceRef.UNKNOWN)),
                 List.of(), "x.yaml");
     }
 
@@ -52,7 +52,9 @@ class LabPlanFromScenarioTest {
         assertEquals("02:00:00:00:00:01", d.interfaces().get(0).mac());
         assertEquals("ip link add kube-ipvs0 type dummy\n", d.setup());
         assertEquals(new LabPlan.LabServer("director", "tcp", 80, "hi", null), p.servers().get(0));
-        assertEquals(new LabPlan.LabStep.Connect("f1", "client", "tcp", "10.96.0.1", 80, 30000, "GET", 1000, 3), p.steps().get(0));
+        // the flow keeps its start (ms after the traffic began) and its repeat as the count
+        assertEquals(new LabPlan.LabStep.Connect("f1", "client", "tcp", "10.96.0.1", 80, 30000, "GET", 1000, 3, 2500), p.steps().get(0));
+        assertEquals(true, ((LabPlan.LabStep.Connect) p.steps().get(0)).timed());
     }
 
     @Test

@@ -67,6 +67,42 @@ class NetnsBackendTest {
         assertEquals(List.of(), NetnsBackend.namespaces(OWN), "namespaces left behind");
     }
 
+    /**
+     * A scenario's flows on the host kernel: "rep" (three connections from port 40000 on) at 0 and
+     * "late" at 1 s. late's SYN leaves a second after the first (not right after rep's last
+     * connection), rep's connections take the next source port each, and the Run step after the
+     * flows sees both in the router's conntrack table: it ran only once they had ended.
+     */
+    @Test
+    void flowsStartAtTheirOffsetsAndAStepAfterThemWaits() {
+        LabPlan base = routed(true);
+        LabPlan plan = new LabPlan("timed", base.hosts(), base.servers(),
+                List.of(new LabStep.Connect("rep", "client", "tcp", "10.0.2.2", 80, 40000, "ping", 1500, 3, 0),
+                        new LabStep.Connect("late", "client", "tcp", "10.0.2.2", 80, 0, "ping", 1500, 1, 1000),
+                        new LabStep.Run("router", "conntrack -L -p tcp 2>&1", "router-conntrack.txt")),
+                true);
+        LabResult r = new NetnsBackend().run(plan, Duration.ofSeconds(60));
+        assertEquals(0, r.exitCode(), r.log());
+        List<ProbeEvent> rep = r.flow("rep");
+        assertEquals(3, rep.size(), r.text("flow-rep.jsonl"));
+        for (int k = 0; k < 3; k++) {
+            assertEquals(Outcome.ESTABLISHED, rep.get(k).clientOutcome().orElseThrow(), rep.get(k).raw());
+            assertEquals(40000 + k, rep.get(k).localPort(), rep.get(k).raw());
+        }
+        assertEquals(Outcome.ESTABLISHED, r.flow("late").get(0).clientOutcome().orElseThrow(), r.text("flow-late.jsonl"));
+        // SYNs the client sent, in capture order: rep's three, then late's
+        List<Double> syns = r.capture("client").lines().filter(l -> l.contains(" > 10.0.2.2.80: Flags [S],"))
+                .map(l -> { String[] t = l.substring(0, l.indexOf(' ')).split(":");
+                    return Integer.parseInt(t[0]) * 3600 + Integer.parseInt(t[1]) * 60 + Double.parseDouble(t[2]); }).toList();
+        assertEquals(4, syns.size(), r.capture("client"));
+        assertTrue(syns.get(3) - syns.get(0) >= 0.95, "late began 1 s after the traffic did: " + syns);
+        assertTrue(syns.get(1) - syns.get(0) >= 0.1 && syns.get(2) - syns.get(1) >= 0.1, "repeats 100 ms apart at least: " + syns);
+        String ct = r.text("router-conntrack.txt");
+        assertTrue(ct.contains("sport=40002") && ct.contains("TIME_WAIT"), ct);
+        assertEquals(4, ct.lines().filter(l -> l.contains("src=10.0.1.2 dst=10.0.2.2")).count(), ct);
+        assertEquals(List.of(), NetnsBackend.namespaces(OWN), "namespaces left behind");
+    }
+
     @Test
     void withoutMasqueradeTheReplyHasNoRoute() {
         LabResult r = new NetnsBackend().run(routed(false), Duration.ofSeconds(60));

@@ -19,6 +19,20 @@ class LabBatchTest {
         return new LabPlan(name, List.of(), List.of(), List.of(), true);
     }
 
+    /**
+     * A case lasts until its latest flow has ended, not the sum of its flows: the lab runs each at
+     * its start, side by side. sched-wrr: nine one-connection flows a second apart, the last at 8 s;
+     * kube-ipvs-node: six flows, the last at 5 s (refused at once), where the sum of the
+     * connections would give 6 s and the sum of the starts 15 s.
+     */
+    @Test
+    void aCaseIsEstimatedUntilItsLatestFlowEnds() {
+        var wrr = io.fnlab.lab.compare.SimCapture.run(io.fnlab.model.format.scenario.ScenarioReader.read(Path.of("../scenarios/sched-wrr.yaml")), 1);
+        assertEquals(6_000 + 8_000 + 1_000, LabBatch.estimateMillis(wrr));
+        var kube = io.fnlab.lab.compare.SimCapture.run(io.fnlab.model.format.scenario.ScenarioReader.read(Path.of("../scenarios/kube-ipvs-node.yaml")), 1);
+        assertEquals(6_000 + 5_000 + 1_000, LabBatch.estimateMillis(kube));
+    }
+
     @Test
     void longCasesGoToDifferentLanesAndEachLaneKeepsTheGivenOrder() {
         List<LabPlan> plans = List.of(plan("a"), plan("b"), plan("c"), plan("d"), plan("e"));
