@@ -102,8 +102,7 @@ public final class Conntrack implements ConntrackApi {
                             "tcp_new: [" + SkBuff.flagString(skb.tcpFlags) + "] cannot start a connection"));
                     return NfVerdict.ACCEPT;
                 }
-                ct = new NfConn(nextId++, tuple);
-                ct.reply = invert(tuple);
+                ct = new NfConn(nextId++, tuple, invert(tuple));
                 reply = false;
                 fresh = true;
             } else {

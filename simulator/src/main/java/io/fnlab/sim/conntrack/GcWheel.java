@@ -24,6 +24,8 @@ final class GcWheel {
     /** Start time of the first bucket not yet processed; MIN_VALUE until the first entry (then every place is at or after it). */
     private long next = Long.MIN_VALUE;
     private int queued;
+    /** An emptied bucket array that found its bucket refilled meanwhile: the next empty bucket takes it. */
+    private NfConn[] spare;
     private final java.util.function.LongSupplier clock;
 
     GcWheel(java.util.function.LongSupplier clock) {
@@ -49,7 +51,11 @@ final class GcWheel {
         c.gcQueuedAt = bucketStart(at);
         int i = index(at);
         NfConn[] b = buckets[i];
-        if (b == null) buckets[i] = b = new NfConn[8];
+        if (b == null) {
+            b = spare != null ? spare : new NfConn[8];
+            spare = null;
+            buckets[i] = b;
+        }
         else if (counts[i] == b.length) buckets[i] = b = java.util.Arrays.copyOf(b, b.length * 2);
         b[counts[i]++] = c;
         queued++;
@@ -93,10 +99,14 @@ final class GcWheel {
             queued -= n;
             for (int k = 0; k < n; k++) {
                 NfConn c = b[k];
+                b[k] = null;
                 if (c.gcQueuedAt != start) continue; // stale: queued again in an earlier bucket, or already looked at
                 c.gcQueuedAt = NfConn.NOT_QUEUED;
                 look(c, now, kill);
             }
+            // the bucket's array serves the next turn of the wheel (not reallocated and regrown every turn)
+            if (buckets[i] == null) buckets[i] = b;
+            else if (spare == null || spare.length < b.length) spare = b;
         }
     }
 

@@ -33,10 +33,11 @@ public final class NfConn {
     /** Who made this binding and how, for traces ("MASQUERADE", "DNAT", "null binding"). */
     public String natNote;
 
-    NfConn(long id, FiveTuple original) {
+    /** A new entry; reply is nf_ct_invert_tuple(original) until NAT or IPVS alters it. */
+    NfConn(long id, FiveTuple original, FiveTuple reply) {
         this.id = id;
         this.original = original;
-        this.reply = original.reversed();
+        this.reply = reply;
     }
 
     public boolean has(int bit) {

@@ -327,14 +327,15 @@ public final class SimHost implements IpStack, XtContext, Arp.Addrs {
     static final class InDev {
         final Device device;
         final boolean forwarding, acceptLocal;
-        final int routeLocalnet, rpFilter;
+        final int routeLocalnet, rpFilter, arpAnnounce;
 
-        InDev(Device device, boolean forwarding, boolean acceptLocal, int routeLocalnet, int rpFilter) {
+        InDev(Device device, boolean forwarding, boolean acceptLocal, int routeLocalnet, int rpFilter, int arpAnnounce) {
             this.device = device;
             this.forwarding = forwarding;
             this.acceptLocal = acceptLocal;
             this.routeLocalnet = routeLocalnet;
             this.rpFilter = rpFilter;
+            this.arpAnnounce = arpAnnounce;
         }
     }
 
@@ -348,7 +349,8 @@ public final class SimHost implements IpStack, XtContext, Arp.Addrs {
         InDev d = inDevs.get(dev);
         if (d == null) {
             boolean acceptLocal = devConf(dev, "accept_local", 0) != 0 || (conf("all", "accept_local") != UNSET && conf("all", "accept_local") != 0);
-            d = new InDev(devices.get(dev), readForwarding(dev), acceptLocal, maxConf(dev, "route_localnet", 0), maxConf(dev, "rp_filter", 0));
+            d = new InDev(devices.get(dev), readForwarding(dev), acceptLocal, maxConf(dev, "route_localnet", 0), maxConf(dev, "rp_filter", 0),
+                    maxConf(dev, "arp_announce", 0));
             inDevs.put(dev, d);
         }
         lastInDevName = dev;
@@ -709,7 +711,7 @@ public final class SimHost implements IpStack, XtContext, Arp.Addrs {
         if (mac != null) {
             if (tracer.on()) trace(new Step.Neighbour(dev.name(), new Ipv4(nh).toString(), "cached " + mac));
         } else {
-            int sip = Arp.requestSource(this, dev.name(), skb.saddr, nh, maxConf(dev.name(), "arp_announce", 0));
+            int sip = Arp.requestSource(this, dev.name(), skb.saddr, nh, inDev(dev.name()).arpAnnounce);
             mac = link.arpRequest(this, dev.name(), sip, dev.mac(), nh);
             if (mac == null) {
                 if (tracer.on()) trace(new Step.Neighbour(dev.name(), new Ipv4(nh).toString(), "FAILED: no ARP reply (who-has "

@@ -8,7 +8,7 @@ import io.fnlab.model.net.Prefix;
 import io.fnlab.model.net.Protocol;
 import io.fnlab.model.parse.ParseError;
 import io.fnlab.model.parse.SourceRef;
-import io.fnlab.sim.lib.LongPairMap;
+import io.fnlab.sim.lib.LongPairByteMap;
 import io.fnlab.sim.skb.SkBuff;
 import java.util.TreeSet;
 
@@ -29,7 +29,7 @@ final class HashIndex extends SetIndex {
     /** hash:ip netmask option (the set stores networks of this mask). */
     private final int ipMask;
     /** Members keyed by their packed components; the value is the entry's match result (never 0: absent). */
-    private final LongPairMap<Byte> table = new LongPairMap<>();
+    private final LongPairByteMap table = new LongPairByteMap();
 
     HashIndex(IpSet set) {
         super(set.name(), set.type());
@@ -154,7 +154,6 @@ final class HashIndex extends SetIndex {
     }
 
     private byte at(long a, long b) {
-        Byte v = table.get(a, b);
-        return v == null ? 0 : v;
+        return table.get(a, b);
     }
 }

@@ -6,38 +6,41 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * ip_vs_conn_tab: connections found by their client side (ip_vs_conn_in_get: protocol, caddr, cport,
- * vaddr, vport), by their real-server side (ip_vs_conn_out_get: protocol, daddr, dport, caddr,
- * cport), and templates (ip_vs_ct_in_get), each keyed by the tuple's numbers as
- * ip_vs_conn_hashkey hashes them (no key object per lookup).
+ * ip_vs_conn_tab: as in the kernel, each connection and template is hashed once, by protocol and
+ * client address and port (ip_vs_conn_hashkey_param), and the bucket's chain is walked comparing
+ * the rest: ip_vs_conn_in_get matches the virtual side (a packet from the client),
+ * ip_vs_conn_out_get the real-server side (a packet from the real server to the client, whose
+ * destination is the client), ip_vs_ct_in_get a persistence template (cport 0). The newest entry
+ * heads its chain (hlist_add_head), so a lookup finds the most recently hashed match. The bucket
+ * is found by the key's numbers, without a key object.
  *
  * <p>Timers: the kernel re-arms a connection's timer on every packet (ip_vs_conn_put: mod_timer)
  * and its timer wheel makes that O(1). Here a re-arm only writes the connection's expiry; a
- * binary heap holds at most one live entry per connection, at or before its expiry, and an entry
- * that comes due early is moved to the connection's current expiry instead of firing. Only a
- * re-arm to an earlier time (a shorter state timeout, expire-now) adds an entry; the older one is
- * then stale and dropped when it comes up. {@link #expire(long, Consumer)} fires due timers in
- * order of expiry, then of creation, as the sorted set this replaced did.
+ * heap holds at most one live entry per connection, at or before its expiry, and an entry that
+ * comes due early is moved to the connection's current expiry instead of firing. Only a re-arm
+ * to an earlier time (a shorter state timeout, expire-now) adds an entry; the older one is then
+ * stale and dropped when it comes up. {@link #expire(long, Consumer)} fires due timers in order
+ * of expiry, then of creation, as the sorted set this replaced did.
  */
 public final class ConnTable {
-    private final LongPairMap<IpvsConn> in = new LongPairMap<>();
-    private final LongPairMap<IpvsConn> out = new LongPairMap<>();
+    /** Chain heads by (client address, protocol and client port); the chain runs through IpvsConn.hnext. */
+    private final LongPairMap<IpvsConn> buckets = new LongPairMap<>();
     private final TimerHeap timers = new TimerHeap();
     /** Every connection and template in creation order: an intrusive list through IpvsConn.prev/next. */
     private IpvsConn head, tail;
     private int size;
 
-    static long keyA(int a1, int a2) {
-        return (long) a1 << 32 | (a2 & 0xffffffffL);
+    private static long keyB(int protocol, int cport) {
+        return (long) (protocol & 0xff) << 32 | (cport & 0xffffffffL);
     }
 
-    static long keyB(int protocol, int p1, int p2, boolean template) {
-        return (template ? 1L << 56 : 0) | (long) (protocol & 0xff) << 48 | (p1 & 0xffffffL) << 24 | (p2 & 0xffffffL);
-    }
-
+    /** ip_vs_conn_hash: at the head of its bucket's chain, once (IP_VS_CONN_F_HASHED). */
     void hash(IpvsConn c) {
-        in.put(keyA(c.caddr, c.vaddr), keyB(c.protocol, c.cport, c.vport, c.isTemplate()), c);
-        if (!c.isTemplate()) out.put(keyA(c.daddr, c.caddr), keyB(c.protocol, c.dport, c.cport, false), c);
+        if (!c.hashed) {
+            long b = keyB(c.protocol, c.cport);
+            c.hnext = buckets.put(c.caddr, b, c);
+            c.hashed = true;
+        }
         if (!c.linked) {
             c.linked = true;
             c.prev = tail;
@@ -45,63 +48,143 @@ public final class ConnTable {
             if (tail == null) head = c; else tail.next = c;
             tail = c;
             size++;
+            takeSlot(c);
         }
-        if (c.queuedAt == IpvsConn.NOT_QUEUED) timers.push(c, c.expiresAt);
+        if (queuedAt(c) == IpvsConn.NOT_QUEUED) push(c, c.expiresAt);
     }
 
-    /** Removes the lookup entries (ip_vs_conn_unhash); the timer stays. */
+    /** Removes the lookup entry (ip_vs_conn_unhash); the timer stays. */
     void unhash(IpvsConn c) {
-        in.remove(keyA(c.caddr, c.vaddr), keyB(c.protocol, c.cport, c.vport, c.isTemplate()), c);
-        if (!c.isTemplate()) out.remove(keyA(c.daddr, c.caddr), keyB(c.protocol, c.dport, c.cport, false), c);
+        if (!c.hashed) return;
+        c.hashed = false;
+        long b = keyB(c.protocol, c.cport);
+        IpvsConn first = buckets.get(c.caddr, b);
+        if (first == c) {
+            if (c.hnext == null) buckets.remove(c.caddr, b, c);
+            else buckets.put(c.caddr, b, c.hnext);
+        } else {
+            for (IpvsConn p = first; p != null; p = p.hnext) {
+                if (p.hnext == c) {
+                    p.hnext = c.hnext;
+                    break;
+                }
+            }
+        }
+        c.hnext = null;
     }
 
     void remove(IpvsConn c) {
         unhash(c);
-        c.queuedAt = IpvsConn.NOT_QUEUED; // its heap entries are stale from now on
         if (c.linked) {
             c.linked = false;
             if (c.prev == null) head = c.next; else c.prev.next = c.next;
             if (c.next == null) tail = c.prev; else c.next.prev = c.prev;
             c.prev = c.next = null;
             size--;
+            freeSlot(c); // its heap entries are stale from now on
         }
     }
 
     /** mod_timer: a connection whose timer is pending now expires at {@code at}; one being fired just gets the new time. */
     void setTimer(IpvsConn c, long at) {
         c.expiresAt = at;
-        if (c.queuedAt != IpvsConn.NOT_QUEUED && at < c.queuedAt) timers.push(c, at);
+        long q = queuedAt(c);
+        if (q != IpvsConn.NOT_QUEUED && at < q) push(c, at);
+    }
+
+    // ---- timer bookkeeping in dense arrays ----
+    // Each linked connection owns a slot: its id, the time of its live heap entry (or NOT_QUEUED)
+    // and itself. Deciding that a heap entry is stale then reads these arrays (small enough to stay
+    // in the CPU cache) instead of the connection, which on a big table is a cache miss for every
+    // stale entry: a connection reset after its SYN leaves one.
+    private long[] slotId = new long[64];
+    private long[] slotQueued = new long[64];
+    private IpvsConn[] slotConn = new IpvsConn[64];
+    private int[] freeSlots = new int[64];
+    private int freeCount, slotsUsed;
+
+    private void takeSlot(IpvsConn c) {
+        int s;
+        if (freeCount > 0) {
+            s = freeSlots[--freeCount];
+        } else {
+            s = slotsUsed++;
+            if (s == slotId.length) {
+                slotId = java.util.Arrays.copyOf(slotId, s * 2);
+                slotQueued = java.util.Arrays.copyOf(slotQueued, s * 2);
+                slotConn = java.util.Arrays.copyOf(slotConn, s * 2);
+            }
+        }
+        c.slot = s;
+        slotId[s] = c.id;
+        slotQueued[s] = IpvsConn.NOT_QUEUED;
+        slotConn[s] = c;
+    }
+
+    private void freeSlot(IpvsConn c) {
+        int s = c.slot;
+        if (s < 0) return;
+        slotId[s] = 0; // ids start at 1: no heap entry matches a free slot
+        slotQueued[s] = IpvsConn.NOT_QUEUED;
+        slotConn[s] = null;
+        if (freeCount == freeSlots.length) freeSlots = java.util.Arrays.copyOf(freeSlots, freeCount * 2);
+        freeSlots[freeCount++] = s;
+        c.slot = -1;
+    }
+
+    /** The time of the connection's live heap entry, NOT_QUEUED when it has none (or is not in the table). */
+    private long queuedAt(IpvsConn c) {
+        return c.slot < 0 ? IpvsConn.NOT_QUEUED : slotQueued[c.slot];
+    }
+
+    private void push(IpvsConn c, long t) {
+        slotQueued[c.slot] = t;
+        timers.push(t, c.id, c.slot);
     }
 
     /** ip_vs_conn_in_get: the packet's saddr/sport/daddr/dport as caddr/cport/vaddr/vport. */
     public IpvsConn inGet(int protocol, int saddr, int sport, int daddr, int dport) {
-        return in.get(keyA(saddr, daddr), keyB(protocol, sport, dport, false));
+        for (IpvsConn c = buckets.get(saddr, keyB(protocol, sport)); c != null; c = c.hnext)
+            if (c.caddr == saddr && c.cport == sport && c.vaddr == daddr && c.vport == dport && c.protocol == protocol && !c.isTemplate())
+                return c;
+        return null;
     }
 
     /** ip_vs_conn_out_get: a packet from the real server (saddr = daddr of the conn) to the client. */
     public IpvsConn outGet(int protocol, int saddr, int sport, int daddr, int dport) {
-        return out.get(keyA(saddr, daddr), keyB(protocol, sport, dport, false));
+        for (IpvsConn c = buckets.get(daddr, keyB(protocol, dport)); c != null; c = c.hnext)
+            if (c.daddr == saddr && c.dport == sport && c.caddr == daddr && c.cport == dport && c.protocol == protocol && !c.isTemplate())
+                return c;
+        return null;
     }
 
     /** ip_vs_ct_in_get: a persistence template. */
     IpvsConn templateGet(int protocol, int caddr, int vaddr, int vport) {
-        IpvsConn c = in.get(keyA(caddr, vaddr), keyB(protocol, 0, vport, true));
-        return c == null || c.invalidated ? null : c;
+        for (IpvsConn c = buckets.get(caddr, keyB(protocol, 0)); c != null; c = c.hnext)
+            // an invalidated template (ip_vs_check_template sets its ports to 0xffff) matches no more
+            if (c.isTemplate() && !c.invalidated && c.caddr == caddr && c.cport == 0 && c.vaddr == vaddr && c.vport == vport
+                    && c.protocol == protocol) return c;
+        return null;
     }
 
     /** Fires every timer due at or before now, earliest first (a fired timer may re-arm itself). */
     void expire(long now, Consumer<IpvsConn> fire) {
         while (!timers.isEmpty() && timers.firstTime() <= now) {
-            long t = timers.firstTime(), seq = timers.firstSeq();
-            IpvsConn c = timers.pop();
-            if (c.queuedAt == IpvsConn.NOT_QUEUED || c.queuedSeq != seq) continue; // stale: removed, or re-armed earlier
-            c.queuedAt = IpvsConn.NOT_QUEUED;
+            long t = timers.firstTime(), id = timers.firstId();
+            int s = timers.pop();
+            // stale: the connection left the table (its slot is free or another's), or was re-armed
+            // to an earlier time; re-arms only ever move a timer earlier and a fired timer comes back
+            // later, so a second entry at the same time for the same connection is popped right after
+            // the first and finds the slot's time changed
+            if (slotId[s] != id || slotQueued[s] != t) continue;
+            IpvsConn c = slotConn[s];
+            slotQueued[s] = IpvsConn.NOT_QUEUED;
             if (c.expiresAt != t) {
-                timers.push(c, c.expiresAt); // re-armed later since it was queued: not due at t
+                push(c, c.expiresAt); // re-armed later since it was queued: not due at t
                 continue;
             }
             fire.accept(c);
-            if (!c.expired && c.linked && c.queuedAt == IpvsConn.NOT_QUEUED) timers.push(c, c.expiresAt);
+            if (!c.expired && c.linked && queuedAt(c) == IpvsConn.NOT_QUEUED) push(c, c.expiresAt);
         }
     }
 
@@ -122,16 +205,15 @@ public final class ConnTable {
     }
 
     /**
-     * A binary min-heap of (time, connection) ordered by time, then by the connection's creation.
-     * The creation ids sit in their own array beside the times, so that sifting compares numbers
-     * in two arrays and never dereferences a connection (one cache miss each on a big table).
+     * A 4-ary min-heap of (time, creation id, slot) ordered by time, then by creation. Time and id
+     * sit side by side in one array, so that a sift compares the four children of a node within a
+     * cache line or two and never dereferences a connection; with four children the heap is half
+     * as deep as a binary one (each level is a likely cache miss on a big table).
      */
     static final class TimerHeap {
-        private long[] times = new long[64];
-        private long[] ids = new long[64];
-        private long[] seqs = new long[64];
-        private IpvsConn[] conns = new IpvsConn[64];
-        private long nextSeq;
+        /** time at 2i, creation id at 2i+1. */
+        private long[] kv = new long[128];
+        private int[] slots = new int[64];
         int size;
 
         boolean isEmpty() {
@@ -139,64 +221,54 @@ public final class ConnTable {
         }
 
         long firstTime() {
-            return times[0];
+            return kv[0];
         }
 
-        long firstSeq() {
-            return seqs[0];
+        long firstId() {
+            return kv[1];
         }
 
-        void push(IpvsConn c, long t) {
-            long seq = ++nextSeq;
-            c.queuedAt = t;
-            c.queuedSeq = seq;
-            if (size == times.length) {
-                times = java.util.Arrays.copyOf(times, size * 2);
-                ids = java.util.Arrays.copyOf(ids, size * 2);
-                seqs = java.util.Arrays.copyOf(seqs, size * 2);
-                conns = java.util.Arrays.copyOf(conns, size * 2);
+        void push(long t, long id, int slot) {
+            if (size == slots.length) {
+                kv = java.util.Arrays.copyOf(kv, size * 4);
+                slots = java.util.Arrays.copyOf(slots, size * 2);
             }
-            long id = c.id;
             int i = size++;
             while (i > 0) {
-                int p = (i - 1) >>> 1;
-                if (!less(t, id, times[p], ids[p])) break;
-                times[i] = times[p];
-                ids[i] = ids[p];
-                seqs[i] = seqs[p];
-                conns[i] = conns[p];
+                int p = (i - 1) >>> 2;
+                if (!less(t, id, kv[2 * p], kv[2 * p + 1])) break;
+                kv[2 * i] = kv[2 * p];
+                kv[2 * i + 1] = kv[2 * p + 1];
+                slots[i] = slots[p];
                 i = p;
             }
-            times[i] = t;
-            ids[i] = id;
-            seqs[i] = seq;
-            conns[i] = c;
+            kv[2 * i] = t;
+            kv[2 * i + 1] = id;
+            slots[i] = slot;
         }
 
-        IpvsConn pop() {
-            IpvsConn top = conns[0];
+        /** Removes the first entry and returns its slot. */
+        int pop() {
+            int top = slots[0];
             int n = --size;
-            long t = times[n], id = ids[n], seq = seqs[n];
-            IpvsConn c = conns[n];
-            conns[n] = null;
+            long t = kv[2 * n], id = kv[2 * n + 1];
+            int c = slots[n];
             if (n > 0) {
                 int i = 0;
                 while (true) {
-                    int l = 2 * i + 1;
-                    if (l >= n) break;
-                    int r = l + 1;
-                    int m = r < n && less(times[r], ids[r], times[l], ids[l]) ? r : l;
-                    if (!less(times[m], ids[m], t, id)) break;
-                    times[i] = times[m];
-                    ids[i] = ids[m];
-                    seqs[i] = seqs[m];
-                    conns[i] = conns[m];
+                    int first = 4 * i + 1;
+                    if (first >= n) break;
+                    int m = first, last = Math.min(first + 4, n);
+                    for (int k = first + 1; k < last; k++) if (less(kv[2 * k], kv[2 * k + 1], kv[2 * m], kv[2 * m + 1])) m = k;
+                    if (!less(kv[2 * m], kv[2 * m + 1], t, id)) break;
+                    kv[2 * i] = kv[2 * m];
+                    kv[2 * i + 1] = kv[2 * m + 1];
+                    slots[i] = slots[m];
                     i = m;
                 }
-                times[i] = t;
-                ids[i] = id;
-                seqs[i] = seq;
-                conns[i] = c;
+                kv[2 * i] = t;
+                kv[2 * i + 1] = id;
+                slots[i] = c;
             }
             return top;
         }

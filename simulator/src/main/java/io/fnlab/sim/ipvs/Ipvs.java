@@ -514,7 +514,7 @@ public final class Ipvs {
             return null;
         }
         IpvsDest dest = pick.dest();
-        int flags = svc.hasFlag("ops") && skb.isUdp() ? IpvsConn.F_ONE_PACKET : 0;
+        int flags = skb.isUdp() && svc.hasFlag("ops") ? IpvsConn.F_ONE_PACKET : 0;
         IpvsConn cp = connNew(svc, skb.protocol, skb.saddr, cport, skb.daddr, vport, dest,
                 dest.port != 0 ? dest.port : vport, flags, skb.mark);
         connStats(cp);
@@ -563,7 +563,7 @@ public final class Ipvs {
         }
         int dport = skb.dport;
         if (dport == svc.key.port() && dest.port != 0) dport = dest.port;
-        int flags = svc.hasFlag("ops") && skb.isUdp() ? IpvsConn.F_ONE_PACKET : 0;
+        int flags = skb.isUdp() && svc.hasFlag("ops") ? IpvsConn.F_ONE_PACKET : 0;
         IpvsConn cp = connNew(svc, skb.protocol, skb.saddr, skb.sport, skb.daddr, skb.dport, dest, dport, flags, skb.mark);
         // ip_vs_control_add
         cp.control = ct;

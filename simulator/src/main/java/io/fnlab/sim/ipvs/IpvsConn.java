@@ -35,11 +35,14 @@ public final class IpvsConn implements XtContext.IpvsConnView {
     boolean expired;
     /** A template invalidated by ip_vs_check_template: no longer found by lookups. */
     boolean invalidated;
-    /** ConnTable's bookkeeping: the time of this connection's live timer-heap entry, and its place in the creation-order list. */
+    /** ConnTable's bookkeeping: its timer slot (-1: none; the slot holds the time of its live heap entry), and its place in the creation-order list. */
     static final long NOT_QUEUED = Long.MIN_VALUE;
-    long queuedAt = NOT_QUEUED, queuedSeq;
+    int slot = -1;
     boolean linked;
     IpvsConn prev, next;
+    /** Hashed in the connection table (IP_VS_CONN_F_HASHED), and the next entry of its bucket's chain. */
+    boolean hashed;
+    IpvsConn hnext;
 
     IpvsConn(IpvsService svc, int protocol, int caddr, int cport, int vaddr, int vport, int daddr, int dport, long fwmark) {
         this.svc = svc;

@@ -79,9 +79,13 @@ public final class Fib {
         int[] masks = new int[0];
         /** Per length: slots of (network << 32 | group + 1), 0 = empty; a power-of-two size. */
         long[][] slots = new long[0][];
+        /** Per length, null or the absence bitmap of {@link #filter}. */
+        long[][] filters = new long[0][];
         Route[][] groups = new Route[0][];
         /** Per group, the answer for each route; null for a route the kernel would refuse (`via GW` not on-link, no dev). */
         RouteResult[][] answers = new RouteResult[0][];
+        /** Per group, its answer when no output device is asked for and it is that of every lookup (a one-route group); else null. */
+        RouteResult[] only = new RouteResult[0];
 
         LpmIndex(String table) {
             this.table = table;
@@ -99,6 +103,7 @@ public final class Fib {
             lengths = new int[n];
             masks = new int[n];
             slots = new long[n][];
+            filters = new long[n][];
             List<Route[]> gs = new ArrayList<>();
             List<RouteResult[]> as = new ArrayList<>();
             int i = 0;
@@ -118,10 +123,35 @@ public final class Fib {
                     while (t[h] != 0) h = (h + 1) & (cap - 1);
                     t[h] = (long) net.getKey() << 32 | (g++ + 1);
                 }
+                filters[i] = filter(e.getValue().keySet());
                 slots[i++] = t;
             }
             groups = gs.toArray(new Route[0][]);
             answers = as.toArray(new RouteResult[0][]);
+            only = new RouteResult[answers.length];
+            for (int k = 0; k < answers.length; k++) if (answers[k].length == 1) only[k] = answers[k][0];
+        }
+
+        /**
+         * For a length with many networks (the local table's /32 per service address), a bitmap of
+         * 16 bits per network: a clear bit proves the network absent without touching the probe
+         * table, and most lookups on such a node are for addresses that are not local (endpoints,
+         * clients). Small tables get none (null).
+         */
+        private static long[] filter(java.util.Set<Integer> nets) {
+            if (nets.size() < 64) return null;
+            int bits = 64;
+            while (bits < nets.size() * 16) bits <<= 1;
+            long[] f = new long[bits / 64];
+            for (int net : nets) {
+                int b = filterBit(net, bits);
+                f[b >>> 6] |= 1L << b;
+            }
+            return f;
+        }
+
+        private static int filterBit(int net, int bits) {
+            return (net * 0x2545F491 >>> 7 ^ net) & (bits - 1);
         }
 
         static int slot(int net, int cap) {
@@ -132,6 +162,11 @@ public final class Fib {
         int group(int i, int daddr) {
             long[] t = slots[i];
             int net = daddr & masks[i];
+            long[] f = filters[i];
+            if (f != null) {
+                int b = filterBit(net, f.length * 64);
+                if ((f[b >>> 6] & 1L << b) == 0) return -1;
+            }
             int mask = t.length - 1;
             int h = slot(net, t.length);
             long e;
@@ -142,23 +177,46 @@ public final class Fib {
             return -1;
         }
 
+        /**
+         * The answer for daddr without an output device, THROW included (null: nothing matches).
+         * A group of one route answers from {@link #only} without reading its routes: on a node
+         * with a local route per service that saves cache misses on every lookup of a service address.
+         */
+        RouteResult answer(int daddr) {
+            for (int i = 0; i < slots.length; i++) {
+                int grp = group(i, daddr);
+                if (grp < 0) continue;
+                RouteResult one = only[grp];
+                if (one != null) return one;
+                long b = bestIn(grp, null);
+                if (b >= 0) return answers[grp][(int) b];
+            }
+            return null;
+        }
+
         /** fib_table_lookup: longest prefix, then the lowest metric (first added wins a tie); index into the group, packed with it. */
         long best(int daddr, String oif) {
             for (int i = 0; i < slots.length; i++) {
                 int grp = group(i, daddr);
                 if (grp < 0) continue;
-                Route[] l = groups[grp];
-                RouteResult[] ans = answers[grp];
-                int best = -1;
-                for (int k = 0; k < l.length; k++) {
-                    Route r = l[k];
-                    if (ans[k] == null) continue; // the kernel refuses `via GW` without dev when GW is not on-link
-                    if (oif != null && r.device() != null && !r.device().equals(oif) && r.type() == Route.Type.UNICAST) continue;
-                    if (best < 0 || r.metric() < l[best].metric()) best = k;
-                }
-                if (best >= 0) return (long) grp << 32 | best;
+                long b = bestIn(grp, oif);
+                if (b >= 0) return (long) grp << 32 | b;
             }
             return -1;
+        }
+
+        /** The usable route of group grp with the lowest metric (first added wins a tie), or -1. */
+        private long bestIn(int grp, String oif) {
+            Route[] l = groups[grp];
+            RouteResult[] ans = answers[grp];
+            int best = -1;
+            for (int k = 0; k < l.length; k++) {
+                Route r = l[k];
+                if (ans[k] == null) continue; // the kernel refuses `via GW` without dev when GW is not on-link
+                if (oif != null && r.device() != null && !r.device().equals(oif) && r.type() == Route.Type.UNICAST) continue;
+                if (best < 0 || r.metric() < l[best].metric()) best = k;
+            }
+            return best;
         }
     }
 
@@ -190,9 +248,15 @@ public final class Fib {
             if (!ruleMatches(rule, daddr, saddr, mark, iif, oif)) continue;
             LpmIndex ix = ruleIndex[i];
             if (ix == null) continue;
-            long b = ix.best(daddr, oif);
-            if (b < 0) continue;
-            RouteResult r = ix.answers[(int) (b >>> 32)][(int) b];
+            RouteResult r;
+            if (oif == null) {
+                r = ix.answer(daddr);
+                if (r == null) continue;
+            } else {
+                long b = ix.best(daddr, oif);
+                if (b < 0) continue;
+                r = ix.answers[(int) (b >>> 32)][(int) b];
+            }
             if (r.type() == Route.Type.THROW) continue;
             return r;
         }

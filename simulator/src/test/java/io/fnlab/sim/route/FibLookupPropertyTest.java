@@ -63,6 +63,26 @@ class FibLookupPropertyTest {
         }
     }
 
+    /**
+     * A node with a local route per service address (kube-ipvs0): lengths with many networks get an
+     * absence bitmap in front of the probe table, which must never hide a present address.
+     */
+    @Property(tries = 50)
+    void manyHostRoutesAnswerAsPlainWalk(@ForAll long seed) {
+        Random r = new Random(seed);
+        List<Address> addrs = new ArrayList<>(List.of(new Address(new Prefix(Ipv4.parse("10.0.0.1"), 24), "eth0", Address.Scope.GLOBAL)));
+        int n = 64 + r.nextInt(600);
+        for (int i = 0; i < n; i++)
+            addrs.add(new Address(new Prefix(new Ipv4((10 << 24) | (96 << 16) | r.nextInt(4096)), 32), "kube-ipvs0", Address.Scope.GLOBAL));
+        List<Route> routes = List.of(new Route(Route.Type.UNICAST, Prefix.parse("0.0.0.0/0"), Ipv4.parse("10.0.0.254"), "eth0", null, 0,
+                "main", Address.Scope.GLOBAL));
+        Fib fib = new Fib(addrs, routes, List.of());
+        for (int k = 0; k < 2000; k++) {
+            int d = k % 3 == 0 ? addrs.get(1 + r.nextInt(n)).prefix().address().bits() : (10 << 24) | (96 << 16) | r.nextInt(8192);
+            assertEquals(reference(fib, d, 0, 0, "lo", null), fib.lookup(d, 0, 0, "lo", null));
+        }
+    }
+
     /** fib_lookup as a reading of the kernel would write it: every rule in order, every route of its table. */
     private static RouteResult reference(Fib fib, int daddr, int saddr, long mark, String iif, String oif) {
         for (PolicyRule rule : fib.rules()) {
