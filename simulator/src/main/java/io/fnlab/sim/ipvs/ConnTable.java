@@ -25,7 +25,7 @@ import java.util.function.Consumer;
 public final class ConnTable {
     /** Chain heads by (client address, protocol and client port); the chain runs through IpvsConn.hnext. */
     private final LongPairMap<IpvsConn> buckets = new LongPairMap<>();
-    private final TimerHeap timers = new TimerHeap();
+    private final TimerWheel timers = new TimerWheel();
     /** Every connection and template in creation order: an intrusive list through IpvsConn.prev/next. */
     private IpvsConn head, tail;
     private int size;
@@ -169,9 +169,11 @@ public final class ConnTable {
 
     /** Fires every timer due at or before now, earliest first (a fired timer may re-arm itself). */
     void expire(long now, Consumer<IpvsConn> fire) {
-        while (!timers.isEmpty() && timers.firstTime() <= now) {
-            long t = timers.firstTime(), id = timers.firstId();
-            int s = timers.pop();
+        TimerHeap due = timers.due;
+        while (timers.advance(now)) {
+            long t = due.firstTime(), id = due.firstId();
+            int s = due.pop();
+            timers.size--;
             // stale: the connection left the table (its slot is free or another's), or was re-armed
             // to an earlier time; re-arms only ever move a timer earlier and a fired timer comes back
             // later, so a second entry at the same time for the same connection is popped right after
@@ -202,6 +204,83 @@ public final class ConnTable {
     /** Pending timer entries, stale ones included (tests: bounded by the live connections plus re-arms to earlier times). */
     int timerEntries() {
         return timers.size;
+    }
+
+    /**
+     * The kernel's timer wheel, in the small: future timers wait in buckets by their millisecond
+     * (time modulo {@link #SPAN}; a timer further out than one turn stays in its bucket until its
+     * turn comes), so arming one is an append. When the clock reaches a tick, that bucket's timers
+     * for the tick move into {@link #due}, a heap that orders them by time and creation; a timer
+     * armed for a tick already reached goes straight there. A heap over every pending timer cost a
+     * cache miss per level on a big table.
+     */
+    static final class TimerWheel {
+        static final int SPAN = 4096;
+        private final long[][] times = new long[SPAN][];
+        private final long[][] ids = new long[SPAN][];
+        private final int[][] slots = new int[SPAN][];
+        private final int[] counts = new int[SPAN];
+        /** Every tick up to this one has been moved into due. */
+        private long reached = Long.MIN_VALUE;
+        private int inWheel;
+        /** Entries, stale ones included (in the wheel and in due). */
+        int size;
+        final TimerHeap due = new TimerHeap();
+
+        void push(long t, long id, int slot) {
+            size++;
+            if (reached == Long.MIN_VALUE) reached = t - 1;
+            if (t <= reached) {
+                due.push(t, id, slot);
+                return;
+            }
+            int b = (int) Math.floorMod(t, (long) SPAN);
+            int n = counts[b];
+            if (times[b] == null) {
+                times[b] = new long[4];
+                ids[b] = new long[4];
+                slots[b] = new int[4];
+            } else if (n == times[b].length) {
+                times[b] = java.util.Arrays.copyOf(times[b], n * 2);
+                ids[b] = java.util.Arrays.copyOf(ids[b], n * 2);
+                slots[b] = java.util.Arrays.copyOf(slots[b], n * 2);
+            }
+            times[b][n] = t;
+            ids[b][n] = id;
+            slots[b][n] = slot;
+            counts[b] = n + 1;
+            inWheel++;
+        }
+
+        /** Moves ticks up to now into due until one holds a timer; true when due has one (at or before now). */
+        boolean advance(long now) {
+            while (due.isEmpty() && reached < now) {
+                if (inWheel == 0) {
+                    reached = now; // nothing waits: no tick to visit
+                    break;
+                }
+                long tick = ++reached;
+                int b = (int) Math.floorMod(tick, (long) SPAN);
+                int n = counts[b];
+                if (n == 0) continue;
+                long[] bt = times[b], bi = ids[b];
+                int[] bs = slots[b];
+                int keep = 0;
+                for (int k = 0; k < n; k++) {
+                    if (bt[k] == tick) {
+                        due.push(bt[k], bi[k], bs[k]);
+                        inWheel--;
+                    } else { // a later turn of the wheel
+                        bt[keep] = bt[k];
+                        bi[keep] = bi[k];
+                        bs[keep] = bs[k];
+                        keep++;
+                    }
+                }
+                counts[b] = keep;
+            }
+            return !due.isEmpty() && due.firstTime() <= now;
+        }
     }
 
     /**
