@@ -340,12 +340,23 @@ public final class SimHost implements IpStack, XtContext, Arp.Addrs {
     }
 
     private final Map<String, InDev> inDevs = new java.util.HashMap<>();
-    /** The last device asked for: a walk asks for the same one several times (the name is the same String object). */
-    private String lastInDevName;
-    private InDev lastInDev;
+    /**
+     * The last two devices asked for: a walk asks for the same one several times (the name is the
+     * same String object), and a director's walks alternate between its client and server sides.
+     */
+    private String lastInDevName, prevInDevName;
+    private InDev lastInDev, prevInDev;
 
     InDev inDev(String dev) {
         if (dev == lastInDevName) return lastInDev;
+        if (dev == prevInDevName) {
+            InDev d = prevInDev;
+            prevInDevName = lastInDevName;
+            prevInDev = lastInDev;
+            lastInDevName = dev;
+            lastInDev = d;
+            return d;
+        }
         InDev d = inDevs.get(dev);
         if (d == null) {
             boolean acceptLocal = devConf(dev, "accept_local", 0) != 0 || (conf("all", "accept_local") != UNSET && conf("all", "accept_local") != 0);
@@ -353,6 +364,8 @@ public final class SimHost implements IpStack, XtContext, Arp.Addrs {
                     maxConf(dev, "arp_announce", 0));
             inDevs.put(dev, d);
         }
+        prevInDevName = lastInDevName;
+        prevInDev = lastInDev;
         lastInDevName = dev;
         lastInDev = d;
         return d;

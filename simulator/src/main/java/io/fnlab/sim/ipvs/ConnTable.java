@@ -216,9 +216,8 @@ public final class ConnTable {
      */
     static final class TimerWheel {
         static final int SPAN = 4096;
-        private final long[][] times = new long[SPAN][];
-        private final long[][] ids = new long[SPAN][];
-        private final int[][] slots = new int[SPAN][];
+        /** Per bucket: time, creation id and slot of each timer side by side (one cache line per look, not three). */
+        private final long[][] buckets = new long[SPAN][];
         private final int[] counts = new int[SPAN];
         /** Every tick up to this one has been moved into due. */
         private long reached = Long.MIN_VALUE;
@@ -236,18 +235,12 @@ public final class ConnTable {
             }
             int b = (int) Math.floorMod(t, (long) SPAN);
             int n = counts[b];
-            if (times[b] == null) {
-                times[b] = new long[4];
-                ids[b] = new long[4];
-                slots[b] = new int[4];
-            } else if (n == times[b].length) {
-                times[b] = java.util.Arrays.copyOf(times[b], n * 2);
-                ids[b] = java.util.Arrays.copyOf(ids[b], n * 2);
-                slots[b] = java.util.Arrays.copyOf(slots[b], n * 2);
-            }
-            times[b][n] = t;
-            ids[b][n] = id;
-            slots[b][n] = slot;
+            long[] e = buckets[b];
+            if (e == null) buckets[b] = e = new long[3 * 4];
+            else if (3 * n == e.length) buckets[b] = e = java.util.Arrays.copyOf(e, e.length * 2);
+            e[3 * n] = t;
+            e[3 * n + 1] = id;
+            e[3 * n + 2] = slot;
             counts[b] = n + 1;
             inWheel++;
         }
@@ -263,17 +256,16 @@ public final class ConnTable {
                 int b = (int) Math.floorMod(tick, (long) SPAN);
                 int n = counts[b];
                 if (n == 0) continue;
-                long[] bt = times[b], bi = ids[b];
-                int[] bs = slots[b];
+                long[] e = buckets[b];
                 int keep = 0;
                 for (int k = 0; k < n; k++) {
-                    if (bt[k] == tick) {
-                        due.push(bt[k], bi[k], bs[k]);
+                    if (e[3 * k] == tick) {
+                        due.push(tick, e[3 * k + 1], (int) e[3 * k + 2]);
                         inWheel--;
                     } else { // a later turn of the wheel
-                        bt[keep] = bt[k];
-                        bi[keep] = bi[k];
-                        bs[keep] = bs[k];
+                        e[3 * keep] = e[3 * k];
+                        e[3 * keep + 1] = e[3 * k + 1];
+                        e[3 * keep + 2] = e[3 * k + 2];
                         keep++;
                     }
                 }
