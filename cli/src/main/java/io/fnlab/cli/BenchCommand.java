@@ -15,6 +15,9 @@ import java.lang.management.MemoryType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -89,7 +92,7 @@ final class BenchCommand implements Callable<Integer> {
             deleteTemp();
             WalkBench b = new WalkBench(w, s);
             out.printf(Locale.ROOT, "ipvs-node.services: %d x %d endpoints (built in %.1f s)%n", services, endpoints, secs(t0));
-            WalkBench.Result r = walk(b, "ipvs-mode walks");
+            WalkBench.Result r = walk(b, "ipvs-mode walks", "ipvs-node");
             out.printf(Locale.ROOT, "ipvs-node.walks-per-second: %.0f (%.0f per CPU second of the walking thread)%n",
                     r.walksPerSecond(), r.walksPerCpuSecond());
             out.printf(Locale.ROOT, "ipvs-node.connections-per-second: %.0f (established %d of %d)%n", r.connectionsPerSecond(),
@@ -109,7 +112,7 @@ final class BenchCommand implements Callable<Integer> {
             WalkBench b = new WalkBench(w, s);
             out.printf(Locale.ROOT, "iptables-node.rules: %d (%d services x %d endpoints, built in %.1f s)%n", w.iptablesModeRuleCount(),
                     iptablesServices, endpoints, secs(t0));
-            WalkBench.Result r = walk(b, "iptables-mode walks");
+            WalkBench.Result r = walk(b, "iptables-mode walks", "iptables-node");
             out.printf(Locale.ROOT, "iptables-node.walks-per-second: %.0f (%.0f per CPU second of the walking thread)%n",
                     r.walksPerSecond(), r.walksPerCpuSecond());
             out.printf(Locale.ROOT, "iptables-node.connections-per-second: %.0f (established %d of %d)%n", r.connectionsPerSecond(),
@@ -197,14 +200,22 @@ final class BenchCommand implements Callable<Integer> {
         return workload.equals("all");
     }
 
-    /** Warm-up (a third of the measured count, at least 1,000), then the measured run in slices for progress. */
-    private WalkBench.Result walk(WalkBench b, String what) {
-        b.run(Math.max(1_000, connections / 3));
+    /**
+     * Warm-up (two thirds of the measured count, at least 1,000), then the measured run in 20
+     * slices (for progress, and for the spread: on a shared machine the rate of a slice can halve
+     * while a neighbour works, so the median and fastest slice are printed beside the whole run).
+     */
+    private WalkBench.Result walk(WalkBench b, String what, String name) {
+        // warm-up: the JIT settles after about 200,000 connections on this workload (per-slice rates
+        // climb until then); the figures are for the steady state that follows
+        b.run(Math.max(1_000, connections * 2 / 3));
         long walks = 0, conns = 0, est = 0, nanos = 0, cpu = 0;
         long slice = Math.max(1, connections / 20);
+        List<Double> rates = new ArrayList<>();
         try (Progress p = new Progress(what, connections * 4)) {
             while (conns < connections) {
                 WalkBench.Result r = b.run(Math.min(slice, connections - conns));
+                rates.add(r.walksPerCpuSecond());
                 walks += r.walks();
                 conns += r.connections();
                 est += r.established();
@@ -213,6 +224,9 @@ final class BenchCommand implements Callable<Integer> {
                 p.update(walks);
             }
         }
+        Collections.sort(rates);
+        out.printf(Locale.ROOT, "%s.slices-per-cpu-second: median %.0f, fastest %.0f, slowest %.0f (%d slices)%n", name,
+                rates.get(rates.size() / 2), rates.get(rates.size() - 1), rates.get(0), rates.size());
         return new WalkBench.Result(walks, conns, est, nanos, cpu);
     }
 
