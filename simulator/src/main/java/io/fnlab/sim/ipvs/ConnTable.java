@@ -247,6 +247,29 @@ public final class ConnTable {
 
         /** Moves ticks up to now into due until one holds a timer; true when due has one (at or before now). */
         boolean advance(long now) {
+            if (due.isEmpty() && inWheel > 0 && now - reached > SPAN) {
+                // the clock jumped past a whole turn (all-packets moves it 200 s per class): one pass
+                // over every bucket moves what is due by now, instead of visiting every tick
+                for (int b = 0; b < SPAN; b++) {
+                    int n = counts[b];
+                    if (n == 0) continue;
+                    long[] e = buckets[b];
+                    int keep = 0;
+                    for (int k = 0; k < n; k++) {
+                        if (e[3 * k] <= now) {
+                            due.push(e[3 * k], e[3 * k + 1], (int) e[3 * k + 2]);
+                            inWheel--;
+                        } else {
+                            e[3 * keep] = e[3 * k];
+                            e[3 * keep + 1] = e[3 * k + 1];
+                            e[3 * keep + 2] = e[3 * k + 2];
+                            keep++;
+                        }
+                    }
+                    counts[b] = keep;
+                }
+                reached = now;
+            }
             while (due.isEmpty() && reached < now) {
                 if (inWheel == 0) {
                     reached = now; // nothing waits: no tick to visit
