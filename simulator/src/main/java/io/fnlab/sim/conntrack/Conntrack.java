@@ -106,7 +106,8 @@ public final class Conntrack implements ConntrackApi {
                 reply = false;
                 fresh = true;
             } else {
-                reply = is(ct.reply, skb.protocol, skb.saddr, skb.sport, skb.daddr, skb.dport);
+                // a hashed entry is confirmed: its reply's keys say whether the packet is the reply
+                reply = ct.replyA == keyA(skb.saddr, skb.daddr) && ct.replyB == keyB(skb.protocol, skb.sport, skb.dport);
             }
             int ctinfo = reply ? CtInfo.ESTABLISHED_REPLY : ct.has(NfConn.SEEN_REPLY) ? CtInfo.ESTABLISHED : CtInfo.NEW;
             // protocol tracker
@@ -267,11 +268,6 @@ public final class Conntrack implements ConntrackApi {
         return keyB(t.protocol().number(), t.sport(), t.dport());
     }
 
-    /** t equals the tuple given by its numbers. */
-    static boolean is(FiveTuple t, int protocol, int saddr, int sport, int daddr, int dport) {
-        return t.protocol().number() == protocol && t.src().bits() == saddr && t.sport() == sport
-                && t.dst().bits() == daddr && t.dport() == dport;
-    }
 
     /** The live entries, each once, as `conntrack -L` lists them. */
     public List<NfConn> entries() {

@@ -27,6 +27,22 @@ public final class NfConn {
     public long mark;
     /** The hash keys (Conntrack.keyA/keyB) of original and reply, set when the entry is confirmed. */
     long origA, origB, replyA, replyB;
+
+    /**
+     * The numbers of a confirmed entry's tuple (the original, or the reply), read from its hash keys:
+     * the packet path of an established connection then touches the entry only, not its tuple
+     * objects (each a cache miss on a big table). Only for confirmed entries; index 0 source
+     * address, 1 destination address, 2 source port, 3 destination port.
+     */
+    public int keyed(boolean reply, int what) {
+        long a = reply ? replyA : origA, b = reply ? replyB : origB;
+        return switch (what) {
+            case 0 -> (int) (a >>> 32);
+            case 1 -> (int) a;
+            case 2 -> (int) (b >>> 24) & 0xffffff;
+            default -> (int) b & 0xffffff;
+        };
+    }
     /** Start of the gc bucket the entry waits in ({@link GcWheel}), or NOT_QUEUED. */
     long gcQueuedAt = NOT_QUEUED;
     static final long NOT_QUEUED = Long.MIN_VALUE;

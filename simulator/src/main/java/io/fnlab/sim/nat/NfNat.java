@@ -193,7 +193,8 @@ public final class NfNat {
         if (!ct.has(statusbit)) return NfVerdict.ACCEPT;
         Tracer t = env.tracer();
         FiveTuple before = t.on() ? skb.tuple() : null;
-        manipInverse(skb, reply ? ct.original : ct.reply, mt);
+        if (ct.has(NfConn.CONFIRMED)) manipInverse(skb, ct, !reply, mt);
+        else manipInverse(skb, reply ? ct.original : ct.reply, mt);
         String kind = reply ? (mt == ManipType.SRC ? "de-DNAT" : "de-SNAT") : (mt == ManipType.SRC ? "SNAT" : "DNAT");
         if (t.on()) t.step(new Step.Rewrite("nf_nat", kind,
                 before, skb.tuple(), ct.natNote));
@@ -213,6 +214,18 @@ public final class NfNat {
         } else {
             skb.daddr = other.src().bits();
             if (ports) skb.dport = other.sport();
+        }
+    }
+
+    /** {@link #manipInverse(SkBuff, FiveTuple, ManipType)} from a confirmed entry's keys (its reply tuple when {@code replyTuple}). */
+    static void manipInverse(SkBuff skb, NfConn ct, boolean replyTuple, ManipType mt) {
+        boolean ports = skb.isTcp() || skb.isUdp() || skb.protocol == 132;
+        if (mt == ManipType.SRC) {
+            skb.saddr = ct.keyed(replyTuple, 1);
+            if (ports) skb.sport = ct.keyed(replyTuple, 3);
+        } else {
+            skb.daddr = ct.keyed(replyTuple, 0);
+            if (ports) skb.dport = ct.keyed(replyTuple, 2);
         }
     }
 
