@@ -13,8 +13,12 @@ import java.util.Set;
  * outcomes, responses and the ports the configuration names must be equal. Every other port was
  * chosen at run time (an ephemeral port, a MASQUERADE/SNAT port picked on a clash or from a
  * --to-ports range): it is a variable, bound on first sight to the other side's value, and from
- * then on must hold both ways. So "the server saw the client's own port" must be true on both
- * sides, and two flows that share a port on one side share it on the other.
+ * then on must hold both ways within the flow. So "the server saw the client's own port" must be
+ * true on both sides. Bindings do not carry over to the next flow: a case's flows never overlap
+ * (CaseBuilder starts them 12 s apart, each after the previous one gave up at the latest), and
+ * the kernel may give a later connect() the port of an earlier, closed connection to another
+ * destination (Linux 6.18 in network namespaces did: 57830 for both flows of a case, 12 s apart,
+ * where the simulator took the next port), which is as valid a run-time choice as a new port.
  *
  * <p>The client's local port is only compared when the flow was established: after a failed
  * connect() the kernel has released the port and getsockname() may no longer report it.
@@ -39,6 +43,8 @@ public final class Unifier {
 
     private void flow(Observation s, Observation k) {
         String f = s.flow();
+        simToKernel.clear();
+        kernelToSim.clear();
         if (s.outcome() != k.outcome()) {
             differences.add(f + ": outcome simulator " + s.outcome() + ", kernel " + k.outcome());
             return; // the rest follows from the outcome; one line says it
