@@ -43,7 +43,7 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--endpoints", defaultValue = "5", description = "endpoints per service (default ${DEFAULT-VALUE})")
     int endpoints;
 
-    @Option(names = "--connections", defaultValue = "300000", description = "measured connections per node, 4 walks each (default ${DEFAULT-VALUE})")
+    @Option(names = "--connections", defaultValue = "300000", description = "measured connections per node, 4 walks each (10 in the IPVS node's http mix) (default ${DEFAULT-VALUE})")
     long connections;
 
     @Option(names = "--packets", defaultValue = "2000000", description = "packets in the capture (default ${DEFAULT-VALUE})")
@@ -93,11 +93,16 @@ final class BenchCommand implements Callable<Integer> {
             WalkBench b = new WalkBench(w, s);
             out.printf(Locale.ROOT, "ipvs-node.services: %d x %d endpoints (built in %.1f s)%n", services, endpoints, secs(t0));
             WalkBench.Result r = walk(b, "ipvs-mode walks", "ipvs-node");
-            out.printf(Locale.ROOT, "ipvs-node.walks-per-second: %.0f (%.0f per CPU second of the walking thread)%n",
-                    r.walksPerSecond(), r.walksPerCpuSecond());
+            out.printf(Locale.ROOT, "ipvs-node.walks-per-second: %.0f (%.0f per CPU second of the walking thread; "
+                    + "4 packets per connection: SYN, SYN-ACK, ACK, RST)%n", r.walksPerSecond(), r.walksPerCpuSecond());
             out.printf(Locale.ROOT, "ipvs-node.connections-per-second: %.0f (established %d of %d)%n", r.connectionsPerSecond(),
                     r.established(), r.connections());
             ipvsConnRate = r.connectionsPerSecond();
+            // the same node with the packets most of a director's traffic is: established flows
+            WalkBench bh = new WalkBench(w, s, WalkBench.Mix.HTTP);
+            WalkBench.Result rh = walk(bh, "ipvs-mode walks, http mix", "ipvs-node.http");
+            out.printf(Locale.ROOT, "ipvs-node.http.walks-per-second: %.0f (%.0f per CPU second of the walking thread; "
+                    + "10 packets per connection: handshake, request, response, both FINs)%n", rh.walksPerSecond(), rh.walksPerCpuSecond());
             Host node = s.hosts().stream().filter(h -> h.name().equals("node")).findFirst().orElseThrow();
             AllPackets.Report ap = AllPackets.verify(node);
             out.printf(Locale.ROOT, "all-packets.classes: %d in %.2f s (%.2f s CPU), %d failing%n", ap.classes(), ap.nanos() / 1e9,
@@ -212,7 +217,7 @@ final class BenchCommand implements Callable<Integer> {
         long walks = 0, conns = 0, est = 0, nanos = 0, cpu = 0;
         long slice = Math.max(1, connections / 20);
         List<Double> rates = new ArrayList<>();
-        try (Progress p = new Progress(what, connections * 4)) {
+        try (Progress p = new Progress(what, connections * b.mix().packets)) {
             while (conns < connections) {
                 WalkBench.Result r = b.run(Math.min(slice, connections - conns));
                 rates.add(r.walksPerCpuSecond());

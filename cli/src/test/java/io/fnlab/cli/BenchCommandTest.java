@@ -19,6 +19,7 @@ class BenchCommandTest {
         String out = buf.toString(StandardCharsets.UTF_8);
         assertEquals(0, rc, out);
         for (String f : new String[] {"machine:", "ipvs-node.walks-per-second:", "ipvs-node.slices-per-cpu-second: median ",
+                "ipvs-node.http.walks-per-second:", "ipvs-node.http.slices-per-cpu-second: median ",
                 "iptables-node.slices-per-cpu-second: median ", "all-packets.classes:", "iptables-node.walks-per-second:",
                 "lab.connections-per-second:", "kernel-socket-loop.connections-per-second:", "capture.read-packets-per-second:", "tshark.packets-per-second:",
                 "memory.max-heap-used-mib:"})

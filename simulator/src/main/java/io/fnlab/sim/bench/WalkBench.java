@@ -19,6 +19,22 @@ import java.util.List;
  */
 public final class WalkBench {
     /**
+     * The packets of one connection. CHURN: SYN, SYN-ACK, ACK, RST (every fourth packet opens a
+     * connection: the worst case for a director). HTTP: a short request and response closed by
+     * both sides, ten packets (SYN, SYN-ACK, ACK, request, its ACK, response, its ACK, the client's
+     * FIN, the server's FIN, the last ACK), the shape most of a director's packets have.
+     */
+    public enum Mix {
+        CHURN(4), HTTP(10);
+
+        public final int packets;
+
+        Mix(int packets) {
+            this.packets = packets;
+        }
+    }
+
+    /**
      * Result of a run: walks, connections, those that reached the endpoint, nanoseconds taken, and
      * the CPU nanoseconds the walking thread used (on a shared machine the thread may wait for a
      * core: walks per CPU second is the rate on one core, walks per second what the wall clock saw).
@@ -43,22 +59,35 @@ public final class WalkBench {
     private final KubeWorkloads w;
     private final SimHost node;
     private final BenchLink link = new BenchLink();
+    private final Mix mix;
     private long connSeq;
+    /** Packets of the HTTP mix that did not come out where a forwarded packet should (tests read it). */
+    long lost;
 
-    /** A bench over a scenario made by {@code w}: its host "node" is the one walked. */
+    /** A bench over a scenario made by {@code w}: its host "node" is the one walked, with the CHURN mix. */
     public WalkBench(KubeWorkloads w, Scenario s) {
+        this(w, s, Mix.CHURN);
+    }
+
+    /** A bench over a scenario made by {@code w} with the given packet mix. */
+    public WalkBench(KubeWorkloads w, Scenario s, Mix mix) {
         this.w = w;
+        this.mix = mix;
         Network n = new Network(1, false);
         Host model = s.hosts().stream().filter(h -> h.name().equals("node")).findFirst().orElseThrow();
         node = n.addHost(model, List.of());
         node.setLink(link);
     }
 
+    public Mix mix() {
+        return mix;
+    }
+
     public SimHost node() {
         return node;
     }
 
-    /** Run {@code connections} connections (4 walks each) round-robin over the services. */
+    /** Run {@code connections} connections (the mix's packets each) round-robin over the services. */
     public Result run(long connections) {
         long est = 0;
         java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
@@ -69,7 +98,7 @@ public final class WalkBench {
         }
         long t1 = System.nanoTime();
         long c1 = mx.getCurrentThreadCpuTime();
-        return new Result(connections * 4, connections, est, t1 - t0, c0 < 0 ? t1 - t0 : c1 - c0);
+        return new Result(connections * mix.packets, connections, est, t1 - t0, c0 < 0 ? t1 - t0 : c1 - c0);
     }
 
     /** One connection: true when the SYN reached an endpoint and the reply made it back to the client. */
@@ -94,8 +123,31 @@ public final class WalkBench {
         boolean ok = back != null && back.daddr == caddr && back.dport == cport && back.saddr == vip;
 
         node.receive("eth0", tcp(caddr, cport, vip, vport, 0x10));
-        node.receive("eth0", tcp(caddr, cport, vip, vport, 0x04));
+        if (mix == Mix.CHURN) {
+            node.receive("eth0", tcp(caddr, cport, vip, vport, 0x04));
+            return ok;
+        }
+        // HTTP: request and response, then both sides close (each packet must come out forwarded)
+        toServer(tcp(caddr, cport, vip, vport, 0x18), ep);
+        toClient(tcp(ep, epport, ns, nsport, 0x10), caddr);
+        toClient(tcp(ep, epport, ns, nsport, 0x18), caddr);
+        toServer(tcp(caddr, cport, vip, vport, 0x10), ep);
+        toServer(tcp(caddr, cport, vip, vport, 0x11), ep);
+        toClient(tcp(ep, epport, ns, nsport, 0x11), caddr);
+        toServer(tcp(caddr, cport, vip, vport, 0x10), ep);
         return ok;
+    }
+
+    private void toServer(SkBuff skb, int ep) {
+        link.last = null;
+        node.receive("eth0", skb);
+        if (link.last == null || link.last.daddr != ep) lost++;
+    }
+
+    private void toClient(SkBuff skb, int caddr) {
+        link.last = null;
+        node.receive("cni0", skb);
+        if (link.last == null || link.last.daddr != caddr) lost++;
     }
 
     private static SkBuff tcp(int s, int sp, int d, int dp, int flags) {

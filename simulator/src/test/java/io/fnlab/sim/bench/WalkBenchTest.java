@@ -27,6 +27,16 @@ class WalkBenchTest {
     }
 
     @Test
+    void httpMixForwardsEveryPacketBothWays() throws Exception {
+        KubeWorkloads w = new KubeWorkloads(50, 5, 7);
+        WalkBench b = new WalkBench(w, w.ipvsScenario(dir), WalkBench.Mix.HTTP);
+        WalkBench.Result r = b.run(200);
+        assertEquals(2000, r.walks());
+        assertEquals(200, r.established());
+        assertEquals(0, b.lost, "request, response and both FINs reach the other side through conntrack, IPVS and NAT");
+    }
+
+    @Test
     void iptablesNodeHasKubeProxyChainsAndEstablishesEveryConnection() throws Exception {
         KubeWorkloads w = new KubeWorkloads(40, 5, 7);
         Scenario s = w.iptablesScenario(dir);
