@@ -15,9 +15,10 @@ import java.util.function.Consumer;
  * is found by the key's numbers, without a key object.
  *
  * <p>Timers: the kernel re-arms a connection's timer on every packet (ip_vs_conn_put: mod_timer)
- * and its timer wheel makes that O(1). Here a re-arm only writes the connection's expiry; a
- * heap holds at most one live entry per connection, at or before its expiry, and an entry that
- * comes due early is moved to the connection's current expiry instead of firing. Only a re-arm
+ * and its timer wheel makes that O(1). Here a re-arm only writes the connection's expiry; the
+ * timers ({@link TimerWheel}: a wheel of millisecond buckets feeding a small due heap) hold at
+ * most one live entry per connection, at or before its expiry, and an entry that comes due early
+ * is moved to the connection's current expiry instead of firing. Only a re-arm
  * to an earlier time (a shorter state timeout, expire-now) adds an entry; the older one is then
  * stale and dropped when it comes up. {@link #expire(long, Consumer)} fires due timers in order
  * of expiry, then of creation, as the sorted set this replaced did.
