@@ -251,24 +251,7 @@ public final class ConnTable {
             if (due.isEmpty() && inWheel > 0 && now - reached > SPAN) {
                 // the clock jumped past a whole turn (all-packets moves it 200 s per class): one pass
                 // over every bucket moves what is due by now, instead of visiting every tick
-                for (int b = 0; b < SPAN; b++) {
-                    int n = counts[b];
-                    if (n == 0) continue;
-                    long[] e = buckets[b];
-                    int keep = 0;
-                    for (int k = 0; k < n; k++) {
-                        if (e[3 * k] <= now) {
-                            due.push(e[3 * k], e[3 * k + 1], (int) e[3 * k + 2]);
-                            inWheel--;
-                        } else {
-                            e[3 * keep] = e[3 * k];
-                            e[3 * keep + 1] = e[3 * k + 1];
-                            e[3 * keep + 2] = e[3 * k + 2];
-                            keep++;
-                        }
-                    }
-                    counts[b] = keep;
-                }
+                for (int b = 0; b < SPAN; b++) drain(b, now);
                 reached = now;
             }
             while (due.isEmpty() && reached < now) {
@@ -277,25 +260,29 @@ public final class ConnTable {
                     break;
                 }
                 long tick = ++reached;
-                int b = (int) Math.floorMod(tick, (long) SPAN);
-                int n = counts[b];
-                if (n == 0) continue;
-                long[] e = buckets[b];
-                int keep = 0;
-                for (int k = 0; k < n; k++) {
-                    if (e[3 * k] == tick) {
-                        due.push(tick, e[3 * k + 1], (int) e[3 * k + 2]);
-                        inWheel--;
-                    } else { // a later turn of the wheel
-                        e[3 * keep] = e[3 * k];
-                        e[3 * keep + 1] = e[3 * k + 1];
-                        e[3 * keep + 2] = e[3 * k + 2];
-                        keep++;
-                    }
-                }
-                counts[b] = keep;
+                drain((int) Math.floorMod(tick, (long) SPAN), tick);
             }
             return !due.isEmpty() && due.firstTime() <= now;
+        }
+
+        /** Moves the bucket's timers due at or before upTo into due; the rest (later turns of the wheel) stay. */
+        private void drain(int b, long upTo) {
+            int n = counts[b];
+            if (n == 0) return;
+            long[] e = buckets[b];
+            int keep = 0;
+            for (int k = 0; k < n; k++) {
+                if (e[3 * k] <= upTo) {
+                    due.push(e[3 * k], e[3 * k + 1], (int) e[3 * k + 2]);
+                    inWheel--;
+                } else {
+                    e[3 * keep] = e[3 * k];
+                    e[3 * keep + 1] = e[3 * k + 1];
+                    e[3 * keep + 2] = e[3 * k + 2];
+                    keep++;
+                }
+            }
+            counts[b] = keep;
         }
     }
 

@@ -207,36 +207,30 @@ public final class NfNat {
      * ICMP's id and type are not rewritten by manip).
      */
     static void manipInverse(SkBuff skb, FiveTuple other, ManipType mt) {
-        boolean ports = skb.isTcp() || skb.isUdp() || skb.protocol == 132;
-        if (mt == ManipType.SRC) {
-            skb.saddr = other.dst().bits();
-            if (ports) skb.sport = other.dport();
-        } else {
-            skb.daddr = other.src().bits();
-            if (ports) skb.dport = other.sport();
-        }
+        if (mt == ManipType.SRC) rewrite(skb, mt, other.dst().bits(), other.dport());
+        else rewrite(skb, mt, other.src().bits(), other.sport());
     }
 
     /** {@link #manipInverse(SkBuff, FiveTuple, ManipType)} from a confirmed entry's keys (its reply tuple when {@code replyTuple}). */
     static void manipInverse(SkBuff skb, NfConn ct, boolean replyTuple, ManipType mt) {
-        boolean ports = skb.isTcp() || skb.isUdp() || skb.protocol == 132;
-        if (mt == ManipType.SRC) {
-            skb.saddr = ct.keyed(replyTuple, 1);
-            if (ports) skb.sport = ct.keyed(replyTuple, 3);
-        } else {
-            skb.daddr = ct.keyed(replyTuple, 0);
-            if (ports) skb.dport = ct.keyed(replyTuple, 2);
-        }
+        if (mt == ManipType.SRC) rewrite(skb, mt, ct.keyed(replyTuple, 1), ct.keyed(replyTuple, 3));
+        else rewrite(skb, mt, ct.keyed(replyTuple, 0), ct.keyed(replyTuple, 2));
     }
 
     static void manip(SkBuff skb, FiveTuple target, ManipType mt) {
+        if (mt == ManipType.SRC) rewrite(skb, mt, target.src().bits(), target.sport());
+        else rewrite(skb, mt, target.dst().bits(), target.dport());
+    }
+
+    /** The manipulated end of the packet (source for SRC, destination for DST) becomes addr, and port where the protocol has ports. */
+    private static void rewrite(SkBuff skb, ManipType mt, int addr, int port) {
         boolean ports = skb.isTcp() || skb.isUdp() || skb.protocol == 132;
         if (mt == ManipType.SRC) {
-            skb.saddr = target.src().bits();
-            if (ports) skb.sport = target.sport();
+            skb.saddr = addr;
+            if (ports) skb.sport = port;
         } else {
-            skb.daddr = target.dst().bits();
-            if (ports) skb.dport = target.dport();
+            skb.daddr = addr;
+            if (ports) skb.dport = port;
         }
     }
 
