@@ -117,7 +117,7 @@ final class HashIndex extends SetIndex {
     @Override
     public int lookup(SkBuff skb, boolean[] srcFlags) {
         int n = dims.length;
-        if (srcFlags.length < n) return ABSENT;
+        if (srcFlags.length < n || table.size() == 0) return ABSENT; // kube-proxy keeps several sets empty
         long c0 = 0, c1 = 0, c2 = 0;
         int netAddr = 0;
         for (int i = 0; i < n; i++) {

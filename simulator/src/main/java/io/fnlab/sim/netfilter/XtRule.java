@@ -31,7 +31,10 @@ final class XtRule {
     final Rule rule;
     /** ipt_ip: the basic fields, or null when the rule has none. */
     final IpMatch ip;
+    /** The -m matches the walk tests, in order; -m comment (always true) is left out. */
     final XtMatch[] matches;
+    /** For verbose traces: matches[i]'s 1-based place among the rule's -m matches, comments counted. */
+    final int[] matchNumbers;
     final int target;
     /** For T_JUMP/T_GOTO: the name, then (once resolved) the entry index of the chain's first entry. */
     final String jumpChain;
@@ -46,7 +49,7 @@ final class XtRule {
     private String text;
 
     private XtRule(int kind, TableName table, String chain, int number, Rule rule, IpMatch ip, XtMatch[] matches,
-                   int target, String jumpChain, XtTargets.Exec exec, NfVerdict policy) {
+                   int[] matchNumbers, int target, String jumpChain, XtTargets.Exec exec, NfVerdict policy) {
         this.kind = kind;
         this.table = table;
         this.chain = chain;
@@ -54,6 +57,7 @@ final class XtRule {
         this.rule = rule;
         this.ip = ip;
         this.matches = matches;
+        this.matchNumbers = matchNumbers;
         this.target = target;
         this.jumpChain = jumpChain;
         this.exec = exec;
@@ -61,16 +65,16 @@ final class XtRule {
     }
 
     static XtRule rule(TableName table, String chain, int number, Rule rule, IpMatch ip, XtMatch[] matches,
-                       int target, String jumpChain, XtTargets.Exec exec) {
-        return new XtRule(RULE, table, chain, number, rule, ip, matches, target, jumpChain, exec, null);
+                       int[] matchNumbers, int target, String jumpChain, XtTargets.Exec exec) {
+        return new XtRule(RULE, table, chain, number, rule, ip, matches, matchNumbers, target, jumpChain, exec, null);
     }
 
     static XtRule policy(TableName table, String chain, NfVerdict v) {
-        return new XtRule(POLICY, table, chain, 0, null, null, new XtMatch[0], T_NONE, null, null, v);
+        return new XtRule(POLICY, table, chain, 0, null, null, new XtMatch[0], new int[0], T_NONE, null, null, v);
     }
 
     static XtRule userEnd(TableName table, String chain) {
-        return new XtRule(USER_END, table, chain, 0, null, null, new XtMatch[0], T_RETURN, null, null, null);
+        return new XtRule(USER_END, table, chain, 0, null, null, new XtMatch[0], new int[0], T_RETURN, null, null, null);
     }
 
     Target modelTarget() {

@@ -119,6 +119,9 @@ final class XtTable {
     private XtRule compileRule(String chain, int number, Rule r) {
         List<Match> basics = new ArrayList<>();
         List<XtMatch> ms = new ArrayList<>();
+        // for verbose traces: each kept match's 1-based place among the rule's compiled matches
+        List<Integer> numbers = new ArrayList<>();
+        int compiled = 0;
         ProtoMatch proto = null;
         boolean seenAddrS = false, seenAddrD = false, seenIn = false, seenOut = false, seenFrag = false;
         for (Match m : r.matches()) {
@@ -141,32 +144,42 @@ final class XtTable {
                     seenFrag = true;
                 }
                 if (first) basics.add(m);
-                else ms.add(XtMatches.compile(m, r.source()));
+                else {
+                    ms.add(XtMatches.compile(m, r.source()));
+                    numbers.add(++compiled);
+                }
             } else {
                 checkProto(m, proto, r.source());
                 if (m instanceof SetMatch sm && setExists != null && !setExists.test(sm.setName()))
                     throw new ParseError(r.source(), "Set " + sm.setName() + " doesn't exist.");
-                ms.add(XtMatches.compile(m, r.source()));
+                XtMatch x = XtMatches.compile(m, r.source());
+                // -m comment always matches: leave it out of the walk (every kube-proxy rule has one)
+                compiled++;
+                if (x != XtMatches.Always.INSTANCE) {
+                    ms.add(x);
+                    numbers.add(compiled);
+                }
             }
         }
         XtRule.IpMatch ip = XtRule.IpMatch.of(basics);
         XtMatch[] arr = ms.toArray(XtMatch[]::new);
+        int[] nums = numbers.stream().mapToInt(Integer::intValue).toArray();
         Target t = r.target();
         if (t instanceof Reject rj && "tcp-reset".equals(rj.with())
                 && (proto == null || proto.negated() || proto.protocol().number() != 6))
             throw new ParseError(r.source(), "REJECT --reject-with tcp-reset is only valid with -p tcp");
-        if (t == null) return XtRule.rule(name, chain, number, r, ip, arr, XtRule.T_NONE, null, null);
+        if (t == null) return XtRule.rule(name, chain, number, r, ip, arr, nums, XtRule.T_NONE, null, null);
         if (t instanceof Verdict v) {
             int k = switch (v.kind()) {
                 case ACCEPT -> XtRule.T_ACCEPT;
                 case DROP -> XtRule.T_DROP;
                 case RETURN -> XtRule.T_RETURN;
             };
-            return XtRule.rule(name, chain, number, r, ip, arr, k, null, null);
+            return XtRule.rule(name, chain, number, r, ip, arr, nums, k, null, null);
         }
-        if (t instanceof Jump j) return XtRule.rule(name, chain, number, r, ip, arr, XtRule.T_JUMP, j.chain(), null);
-        if (t instanceof Goto g) return XtRule.rule(name, chain, number, r, ip, arr, XtRule.T_GOTO, g.chain(), null);
-        return XtRule.rule(name, chain, number, r, ip, arr, XtRule.T_EXT, null, XtTargets.compile(t));
+        if (t instanceof Jump j) return XtRule.rule(name, chain, number, r, ip, arr, nums, XtRule.T_JUMP, j.chain(), null);
+        if (t instanceof Goto g) return XtRule.rule(name, chain, number, r, ip, arr, nums, XtRule.T_GOTO, g.chain(), null);
+        return XtRule.rule(name, chain, number, r, ip, arr, nums, XtRule.T_EXT, null, XtTargets.compile(t));
     }
 
     /** xt_check_match: a match bound to a protocol needs that -p, not negated. */

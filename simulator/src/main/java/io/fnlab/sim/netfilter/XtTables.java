@@ -118,7 +118,7 @@ public final class XtTables {
             int i = 0;
             while (i < ms.length && ms[i].matches(skb, state, ctx)) i++;
             if (i < ms.length) {
-                if (verbose) noMatch(e, ctx, "match #" + (i + 1) + " of its -m matches");
+                if (verbose) noMatch(e, ctx, "match #" + e.matchNumbers[i] + " of its -m matches");
                 pos++;
                 continue;
             }

@@ -170,4 +170,13 @@ class IpsetRegistryTest {
             assertEquals(expect, r.lookup("S", SkBuff.tcp(a, 1, Ipv4.parse("1.1.1.1"), 2, 2), f(S)), a.toString());
         }
     }
+
+    @Test
+    void anEmptySetHoldsNothingWhateverTheFlags() {
+        IpsetRegistry r = reg(SetType.HASH_IP_PORT_IP);
+        SkBuff p = pkt("10.0.0.1", 1, "10.0.0.2", 2);
+        assertEquals(SetIndex.ABSENT, r.lookup("S", p, f(D, D, S)));
+        assertEquals(SetIndex.ABSENT, r.lookup("S", p, f(D)));
+        assertTrue(r.exists("S"));
+    }
 }

@@ -322,4 +322,21 @@ class XtTablesWalkTest {
         assertTrue(notes.get(1).text().startsWith("filter INPUT rule 2 did not match: match #1"), notes.get(1).text());
         assertEquals(1, ctx.steps(Step.RuleMatched.class).size());
     }
+
+    @Test
+    void commentsAreLeftOutOfTheWalkButVerboseTracesCountThem() {
+        var comment = new io.fnlab.model.netfilter.match.CommentMatch("kubernetes service portals");
+        Ruleset rs = ruleset(table(TableName.FILTER, builtin("INPUT", Chain.Policy.ACCEPT,
+                rule(Verdict.DROP, comment, markIs(7)), rule(setMark(1), comment))));
+        SkBuff skb = tcp("10.0.0.1", 1, "10.0.0.2", 2);
+        XtTables t = XtTables.build(rs).verbose(true);
+        t.walk(TableName.FILTER, Hook.INPUT, skb, in, ctx);
+        List<Step.Note> notes = ctx.steps(Step.Note.class);
+        assertEquals(1, notes.size());
+        // the mark match is the rule's second -m match: the comment before it still counts
+        assertTrue(notes.get(0).text().startsWith("filter INPUT rule 1 did not match: match #2"), notes.get(0).text());
+        // a rule whose only -m match is a comment matches every packet
+        assertEquals(1, skb.mark);
+        assertEquals(1, t.counters(TableName.FILTER, "INPUT", 2).packets());
+    }
 }
