@@ -1,31 +1,37 @@
 package io.fnlab.sim.ipset;
 
 import io.fnlab.model.ipset.IpSet;
+import io.fnlab.model.ipset.IpSetIndex;
 import io.fnlab.model.ipset.SetType;
 import io.fnlab.sim.skb.SkBuff;
+import java.util.List;
 
 /**
- * The kernel side of one ipset: a membership index built from the model set and probed by
- * packets (the set type's kadt test, net/netfilter/ipset/ip_set_*.c). Lookups allocate nothing.
+ * xt_set's view of one ipset: it takes each dimension's number from the packet (the source or the
+ * destination, as the match's flags say; ip_set_get_ip4_port for ports) and asks the set's
+ * {@link IpSetIndex}, the same index `ipset test` uses. Lookups allocate nothing.
  */
-public abstract class SetIndex {
+public final class SetIndex {
     /** Results of {@link #lookup}: the same values as XtContext.IPSET_*. */
-    public static final int ABSENT = 0, MATCH = 1, NOMATCH = 2;
+    public static final int ABSENT = IpSetIndex.ABSENT, MATCH = IpSetIndex.MATCH, NOMATCH = IpSetIndex.NOMATCH;
 
-    private final String name;
-    private final SetType type;
+    private final IpSetIndex index;
+    /** Per dimension: true for a PORT dimension (the rest are addresses). */
+    private final boolean[] port;
 
-    SetIndex(String name, SetType type) {
-        this.name = name;
-        this.type = type;
+    private SetIndex(IpSetIndex index) {
+        this.index = index;
+        List<SetType.Dim> dims = index.type().dims();
+        port = new boolean[dims.size()];
+        for (int i = 0; i < port.length; i++) port[i] = dims.get(i) == SetType.Dim.PORT;
     }
 
     public String name() {
-        return name;
+        return index.name();
     }
 
     public SetType type() {
-        return type;
+        return index.type();
     }
 
     /**
@@ -33,15 +39,32 @@ public abstract class SetIndex {
      * (true) or destination (false) of the packet. Fewer flags than dimensions never match
      * (ip_set_test: opt->dim &lt; set->type->dimension).
      */
-    public abstract int lookup(SkBuff skb, boolean[] srcFlags);
+    public int lookup(SkBuff skb, boolean[] srcFlags) {
+        int n = port.length;
+        if (srcFlags.length < n) return ABSENT;
+        int d0 = 0, d1 = 0, d2 = 0;
+        for (int i = 0; i < n; i++) {
+            int d;
+            if (port[i]) {
+                d = protoPort(skb, srcFlags[i]);
+                if (d < 0) return ABSENT;
+            } else {
+                d = srcFlags[i] ? skb.saddr : skb.daddr;
+            }
+            if (i == 0) d0 = d;
+            else if (i == 1) d1 = d;
+            else d2 = d;
+        }
+        return index.lookup(d0, d1, d2);
+    }
 
-    public final boolean test(SkBuff skb, boolean[] srcFlags) {
+    public boolean test(SkBuff skb, boolean[] srcFlags) {
         return lookup(skb, srcFlags) == MATCH;
     }
 
     /** Builds the index of a model set; ParseError for an entry the set type cannot hold. */
     public static SetIndex of(IpSet set) {
-        return set.type() == SetType.BITMAP_PORT ? new BitmapPortIndex(set) : new HashIndex(set);
+        return new SetIndex(IpSetIndex.of(set));
     }
 
     /**

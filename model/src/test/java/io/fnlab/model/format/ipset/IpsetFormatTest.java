@@ -141,6 +141,9 @@ class IpsetFormatTest {
         assertTrue(n.containsPort(6, 30080));
         assertTrue(n.containsPort(17, 30080));
         assertFalse(n.containsPort(1, 30080));
+        // bitmap_port.c takes the port through ip_set_get_ip_port: TCP and UDP only, not SCTP or UDP-Lite
+        assertFalse(n.containsPort(132, 30080));
+        assertFalse(n.containsPort(136, 30080));
         assertFalse(n.containsPort(6, 30081));
         IpSetIndex l = IpSetIndex.of(all.get("l"));
         int a = Ipv4.parse("10.0.0.5").bits();
@@ -149,6 +152,20 @@ class IpsetFormatTest {
         IpSetIndex q = IpSetIndex.of(all.get("q"));
         assertTrue(q.contains(a, 6, 80, Ipv4.parse("10.9.0.1").bits()));
         assertFalse(q.contains(a, 6, 80, Ipv4.parse("10.0.0.77").bits()));
+    }
+
+    @Test
+    void anAddressDimensionGivenAsACidrHoldsEveryAddressInIt() {
+        // ipset adds each address of 10.0.0.0/30 to a hash:ip set: `ipset test` and -m set agree on one index
+        IpSet s = IpsetSave.read("""
+                create r hash:ip family inet hashsize 1024 maxelem 65536 bucketsize 12
+                add r 10.0.0.0/30
+                """, "f").get("r");
+        IpSetIndex x = IpSetIndex.of(s);
+        assertTrue(x.contains(Ipv4.parse("10.0.0.3").bits()));
+        assertTrue(x.contains(List.of(new SetElem.Net(Prefix.parse("10.0.0.2")))));
+        assertFalse(x.contains(Ipv4.parse("10.0.0.4").bits()));
+        assertThrows(IllegalArgumentException.class, () -> x.contains(1, 6, 80));
     }
 
     // ---------------------------------------------------------------- round trip

@@ -50,7 +50,12 @@ class IpsetKernelTest {
                     if (real.rc() == 0 && cmd.get(0).equals("create")) types.put(cmd.get(1), IpsetCommand.ALIASES.getOrDefault(cmd.get(2), cmd.get(2)));
                 }
                 String save = ns.exec("ipset", "save").out();
-                LinkedHashMap<String, IpSet> read = IpsetSave.read(save, "ipset-save");
+                LinkedHashMap<String, IpSet> read;
+                try {
+                    read = IpsetSave.read(save, "ipset-save");
+                } catch (io.fnlab.model.parse.ParseError e) {
+                    throw new AssertionError("seed " + seed + ": fnlab cannot read the real ipset save: " + e.getMessage() + "\n" + save, e);
+                }
                 assertEquals(save, IpsetSave.write(read.values()), "seed " + seed);
                 // the kernel reuses a destroyed set's index for the next create; fnlab appends (documented gap)
                 assertEquals(new java.util.TreeSet<>(host.ipsets.keySet()), new java.util.TreeSet<>(read.keySet()), "seed " + seed);

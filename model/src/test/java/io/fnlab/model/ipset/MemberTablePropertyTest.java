@@ -1,4 +1,4 @@
-package io.fnlab.sim.lib;
+package io.fnlab.model.ipset;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -9,13 +9,13 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 
 /** The tagged pair set answers as a HashMap from the pair to its tag (0 when absent), through overwrites and growth. */
-class LongPairByteMapPropertyTest {
+class MemberTablePropertyTest {
     record Key(long a, long b) {}
 
     @Property(tries = 300)
     void answersAsHashMap(@ForAll long seed) {
         Random r = new Random(seed);
-        LongPairByteMap m = new LongPairByteMap();
+        MemberTable m = new MemberTable();
         Map<Key, Byte> ref = new HashMap<>();
         int keys = 1 + r.nextInt(300);
         for (int op = 0; op < 2000; op++) {

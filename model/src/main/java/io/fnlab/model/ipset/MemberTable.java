@@ -1,19 +1,27 @@
-package io.fnlab.sim.lib;
+package io.fnlab.model.ipset;
 
 /**
- * A set of long pairs each with a small non-zero tag, for tables that are built once and then only
- * probed (an ipset's members with their MATCH/NOMATCH result). Unlike {@link LongPairMap} the tag
- * sits beside the key words (three longs per slot), so a probe reads one cache line where a key
- * array and a value array would cost two: on a kube-proxy node with 10,000 services each new
- * connection probes a different, cold member. Linear probing; no removal.
+ * The members of a hash:* set: long pairs (the packed dimensions) each with a small non-zero tag
+ * (MATCH or NOMATCH), built once and then only probed. The tag sits beside the key words (three
+ * longs per slot), so a probe reads one cache line where a key array and a value array would cost
+ * two: on a kube-proxy node with 10,000 services each new connection probes a different, cold
+ * member. Linear probing; no removal.
  */
-public final class LongPairByteMap {
+final class MemberTable {
     /** Per slot: key words at 3i and 3i+1, the tag (0 = empty) at 3i+2. */
     private long[] slots;
     private int size;
 
-    public LongPairByteMap() {
+    MemberTable() {
         slots = new long[16 * 3];
+    }
+
+    /** A mix of both key words (multiply-xorshift). */
+    private static int hash(long a, long b) {
+        long h = a * 0x9E3779B97F4A7C15L ^ Long.rotateLeft(b * 0xC2B2AE3D27D4EB4FL, 31);
+        h ^= h >>> 29;
+        h *= 0xBF58476D1CE4E5B9L;
+        return (int) (h ^ (h >>> 32));
     }
 
     private int capacity() {
@@ -21,10 +29,10 @@ public final class LongPairByteMap {
     }
 
     /** The tag of the key, or 0 when absent. */
-    public byte get(long a, long b) {
+    byte get(long a, long b) {
         long[] s = slots;
         int mask = s.length / 3 - 1;
-        int i = LongPairMap.hash(a, b) & mask;
+        int i = hash(a, b) & mask;
         long t;
         while ((t = s[3 * i + 2]) != 0) {
             if (s[3 * i] == a && s[3 * i + 1] == b) return (byte) t;
@@ -34,11 +42,11 @@ public final class LongPairByteMap {
     }
 
     /** Sets the key's tag (not 0); a later put of the same key replaces it. */
-    public void put(long a, long b, byte tag) {
+    void put(long a, long b, byte tag) {
         if (tag == 0) throw new IllegalArgumentException("tag 0 means absent");
         if ((size + 1) * 2 > capacity()) grow();
         int mask = capacity() - 1;
-        int i = LongPairMap.hash(a, b) & mask;
+        int i = hash(a, b) & mask;
         while (slots[3 * i + 2] != 0) {
             if (slots[3 * i] == a && slots[3 * i + 1] == b) {
                 slots[3 * i + 2] = tag;
@@ -52,7 +60,7 @@ public final class LongPairByteMap {
         size++;
     }
 
-    public int size() {
+    int size() {
         return size;
     }
 

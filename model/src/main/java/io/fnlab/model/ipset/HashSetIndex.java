@@ -1,15 +1,9 @@
-package io.fnlab.sim.ipset;
+package io.fnlab.model.ipset;
 
-import io.fnlab.model.ipset.IpSet;
-import io.fnlab.model.ipset.SetElem;
-import io.fnlab.model.ipset.SetEntry;
-import io.fnlab.model.ipset.SetType;
 import io.fnlab.model.net.Prefix;
 import io.fnlab.model.net.Protocol;
 import io.fnlab.model.parse.ParseError;
 import io.fnlab.model.parse.SourceRef;
-import io.fnlab.sim.lib.LongPairByteMap;
-import io.fnlab.sim.skb.SkBuff;
 import java.util.TreeSet;
 
 /**
@@ -19,9 +13,11 @@ import java.util.TreeSet;
  * (network &lt;&lt; 6 | length); a lookup tries the prefix lengths present in the set from the
  * longest down and the first hit decides, MATCH or NOMATCH (mtype_test_cidrs).
  */
-final class HashIndex extends SetIndex {
+final class HashSetIndex implements IpSetIndex {
     private static final int IP = 0, PORT = 1, NET = 2;
 
+    private final String name;
+    private final SetType type;
     private final int[] dims;
     private final int netDim;
     /** Prefix lengths present in the NET dimension, longest first. */
@@ -29,10 +25,11 @@ final class HashIndex extends SetIndex {
     /** hash:ip netmask option (the set stores networks of this mask). */
     private final int ipMask;
     /** Members keyed by their packed components; the value is the entry's match result (never 0: absent). */
-    private final LongPairByteMap table = new LongPairByteMap();
+    private final MemberTable table = new MemberTable();
 
-    HashIndex(IpSet set) {
-        super(set.name(), set.type());
+    HashSetIndex(IpSet set) {
+        name = set.name();
+        type = set.type();
         SourceRef where = new SourceRef("ipset " + set.name(), 0, 0);
         dims = new int[set.type().dims().size()];
         int nd = -1;
@@ -110,36 +107,35 @@ final class HashIndex extends SetIndex {
         cidrs = lens.descendingSet().stream().mapToInt(Integer::intValue).toArray();
     }
 
+    /** Dimension i's packed number: a port as given, an address under the netmask; 0 for a NET dimension (probed by length) or none. */
+    private long component(int i, int d) {
+        if (i >= dims.length) return 0;
+        return switch (dims[i]) {
+            case PORT -> d & 0xffffffL;
+            case NET -> 0;
+            default -> d & ipMask & 0xffffffffL;
+        };
+    }
+
     private static long net(int addr, int len) {
         return ((addr & Prefix.maskOf(len)) & 0xffffffffL) << 6 | len;
     }
 
     @Override
-    public int lookup(SkBuff skb, boolean[] srcFlags) {
-        int n = dims.length;
-        if (srcFlags.length < n || table.size() == 0) return ABSENT; // kube-proxy keeps several sets empty
-        long c0 = 0, c1 = 0, c2 = 0;
-        int netAddr = 0;
-        for (int i = 0; i < n; i++) {
-            long c;
-            switch (dims[i]) {
-                case PORT: {
-                    int pp = protoPort(skb, srcFlags[i]);
-                    if (pp < 0) return ABSENT;
-                    c = pp;
-                    break;
-                }
-                case NET:
-                    netAddr = srcFlags[i] ? skb.saddr : skb.daddr;
-                    c = 0;
-                    break;
-                default:
-                    c = (srcFlags[i] ? skb.saddr : skb.daddr) & ipMask & 0xffffffffL;
-            }
-            if (i == 0) c0 = c;
-            else if (i == 1) c1 = c;
-            else c2 = c;
-        }
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public SetType type() {
+        return type;
+    }
+
+    @Override
+    public int lookup(int d0, int d1, int d2) {
+        if (table.size() == 0) return ABSENT; // kube-proxy keeps several sets empty
+        long c0 = component(0, d0), c1 = component(1, d1), c2 = component(2, d2);
+        int netAddr = netDim == 0 ? d0 : netDim == 1 ? d1 : d2;
         if (netDim < 0) return at(c0, c1 | c2 << 24);
         for (int len : cidrs) {
             long c = net(netAddr, len);
