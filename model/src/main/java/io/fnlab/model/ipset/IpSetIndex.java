@@ -61,13 +61,15 @@ public sealed interface IpSetIndex permits HashSetIndex, BitmapPortSetIndex {
     /**
      * Membership of a key shaped like the set's entries, as `ipset test` asks it: an address
      * dimension takes the key's address, a port without protocol is TCP's (ipset's default), and
-     * bitmap:port's entries carry no protocol at all.
+     * bitmap:port's entries carry no protocol at all. A net dimension given with a CIDR below 32
+     * must be that very entry; given as an address, the longest stored prefix decides.
      */
     default boolean contains(List<SetElem> key) {
         List<SetType.Dim> dims = type().dims();
         if (key.size() != dims.size())
             throw new IllegalArgumentException(type().label() + " keys have " + dims.size() + " parts, got " + key);
         int[] d = new int[3];
+        int netLen = 32;
         for (int i = 0; i < dims.size(); i++) {
             SetElem e = key.get(i);
             if (dims.get(i) == SetType.Dim.PORT) {
@@ -77,8 +79,11 @@ public sealed interface IpSetIndex permits HashSetIndex, BitmapPortSetIndex {
             } else {
                 if (!(e instanceof SetElem.Net n)) throw new IllegalArgumentException("part " + (i + 1) + " is an address, got " + e);
                 d[i] = n.prefix().address().bits();
+                if (dims.get(i) == SetType.Dim.NET) netLen = n.prefix().length();
             }
         }
+        // mtype_test: a net part given with a CIDR below 32 is looked up exactly, an address by longest prefix
+        if (netLen < 32 && this instanceof HashSetIndex h) return h.lookupExact(d[0], d[1], d[2], netLen) == MATCH;
         return lookup(d[0], d[1], d[2]) == MATCH;
     }
 

@@ -1,6 +1,8 @@
 package io.fnlab.model.format.ipset;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fnlab.model.format.Netns;
 import io.fnlab.model.ipset.IpSet;
@@ -54,7 +56,23 @@ class IpsetKernelTest {
                 try {
                     read = IpsetSave.read(save, "ipset-save");
                 } catch (io.fnlab.model.parse.ParseError e) {
-                    throw new AssertionError("seed " + seed + ": fnlab cannot read the real ipset save: " + e.getMessage() + "\n" + save, e);
+                    // The kernel can hold more than maxelem after a run of range adds and deletes, and
+                    // then its own save does not restore ("Hash is full"): fnlab's reader must refuse
+                    // exactly what the real `ipset restore` refuses.
+                    // Known gap: mtype_add sums the element counts of every region only when the
+                    // element's own region (hashsize / 1024 of them) holds its share of maxelem, so
+                    // with more than one region an add may pass the limit, depending on the set's
+                    // random initval. fnlab counts exactly. Anything else must be refused by both.
+                    ns.exec("ipset", "destroy");
+                    Netns.Result again = ns.exec(List.of("ipset", "restore"), save);
+                    if (again.rc() == 0) {
+                        assertTrue(e.getMessage().contains("Hash is full") && overfullMultiRegionSet(save),
+                                "seed " + seed + ": the real ipset restores its save, fnlab says " + e.getMessage() + "\n" + save);
+                        continue;
+                    }
+                    assertTrue(again.err().contains("Hash is full") && e.getMessage().contains("Hash is full"),
+                            "seed " + seed + ": real " + again.err() + " fnlab " + e.getMessage());
+                    continue;
                 }
                 assertEquals(save, IpsetSave.write(read.values()), "seed " + seed);
                 // the kernel reuses a destroyed set's index for the next create; fnlab appends (documented gap)
@@ -215,5 +233,24 @@ class IpsetKernelTest {
                 yield r.nextInt(4) == 0 ? a + "-" + (a + r.nextInt(4)) : Integer.toString(a);
             }
         };
+    }
+
+    /** A set of the save with hashsize above 1024 (several regions) and more entries than its maxelem. */
+    static boolean overfullMultiRegionSet(String save) {
+        Map<String, int[]> sets = new LinkedHashMap<>(); // name -> {hashsize, maxelem, entries}
+        for (String line : save.split("\n")) {
+            String[] w = line.trim().split("\\s+");
+            if (w.length > 2 && w[0].equals("create")) {
+                int[] v = {1024, 65536, 0};
+                for (int i = 3; i + 1 < w.length; i++) {
+                    if (w[i].equals("hashsize")) v[0] = Integer.parseInt(w[i + 1]);
+                    if (w[i].equals("maxelem")) v[1] = Integer.parseInt(w[i + 1]);
+                }
+                sets.put(w[1], v);
+            } else if (w.length > 2 && w[0].equals("add") && sets.containsKey(w[1])) {
+                sets.get(w[1])[2]++;
+            }
+        }
+        return sets.values().stream().anyMatch(v -> v[0] > 1024 && v[2] > v[1]);
     }
 }
