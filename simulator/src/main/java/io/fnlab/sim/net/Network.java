@@ -293,8 +293,10 @@ public final class Network implements Link {
             next[0] = true;
             loop.at(loop.now() + 100, () -> startConnection(h, f, k + 1, conns, ids));
         };
+        // a fixed sport steps with the repeat (sport, sport+1, ...), as the lab's probes bind them: the
+        // client's TIME_WAIT would refuse the same four-tuple 100 ms later on a real kernel
         ClientConn c = h.sockets().connect(label, f.protocol(), f.to().address(), f.to().port(),
-                f.sourcePort() == null ? null : f.sourcePort(), f.request(), f.close(), conn -> startNext.run());
+                f.sourcePort() == null ? null : f.sourcePort() + k, f.request(), f.close(), conn -> startNext.run());
         conns.add(c);
         ids.add(f.id());
         loop.at(loop.now() + clientTimeout, () -> {

@@ -87,6 +87,19 @@ class StackAnswersTest {
     }
 
     @Test
+    void repeatFromAFixedSportStepsThePort() {
+        Network n = new Network(5, true);
+        n.addHost(lanClient().build(), Fixtures.servers(), new MiniWalker());
+        n.addHost(Fixtures.server().build(), Fixtures.servers(), new MiniWalker());
+        FlowResult[] rs = n.run(List.of(new Traffic.Flow("r", "client", Protocol.TCP, Endpoint.parse("10.0.2.10:8080"), 40000, "x", true, 3, 0,
+                SourceRef.UNKNOWN))).toArray(FlowResult[]::new);
+        for (int k = 0; k < 3; k++) {
+            assertEquals(Outcome.ESTABLISHED, rs[k].outcome());
+            assertEquals(40000 + k, rs[k].clientView().sport(), "the lab's probes bind sport+k too");
+        }
+    }
+
+    @Test
     void aDroppedFirstSynIsRetransmittedAfterOneSecond() {
         Network n = new Network(6, true);
         n.addHost(lanClient().build(), Fixtures.servers(), new MiniWalker());

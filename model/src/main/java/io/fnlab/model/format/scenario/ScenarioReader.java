@@ -186,8 +186,12 @@ public final class ScenarioReader {
             Endpoint to = f.parsed("to", Endpoint::parse, "ADDRESS:PORT (like 10.1.1.1:80)");
             if (to.port() == 0) throw new ParseError(f.at("to"), "a flow: port 0 is not a destination port");
             Integer sport = f.integer("sport", 1, 65535, null);
+            int repeat = f.integer("repeat", 1, 10000, 1);
+            if (sport != null && sport + repeat - 1 > 65535)
+                throw new ParseError(f.at("repeat"), "a flow: repeat " + repeat + " from sport " + sport
+                        + " runs past port 65535 (the k-th connection uses sport+k-1); expected at most " + (65536 - sport));
             traffic.add(new Traffic.Flow(id, from, proto, to, sport, f.string("request", ""), f.bool("close", true),
-                    f.integer("repeat", 1, 10000, 1), startMillis(f), f.where()));
+                    repeat, startMillis(f), f.where()));
         }
 
         List<Expectation> expectations = new ArrayList<>();

@@ -296,5 +296,9 @@ class ScenarioReaderTest {
         assertFalse(f.close());
         assertTrue(error(with("to: 10.0.0.2:80}", "to: 10.0.0.2:80, proto: icmp}")).problem().contains("tcp or udp"));
         assertTrue(error(with("to: 10.0.0.2:80}", "to: 10.0.0.2:80, start: soon}")).problem().contains("duration"));
+        // the k-th connection of a repeat uses sport+k-1: it must stay a port
+        ParseError e = error(with("to: 10.0.0.2:80}", "to: 10.0.0.2:80, sport: 65534, repeat: 3}"));
+        assertTrue(e.problem().contains("runs past port 65535") && e.problem().contains("at most 2"), e.problem());
+        parse(with("to: 10.0.0.2:80}", "to: 10.0.0.2:80, sport: 65534, repeat: 2}"));
     }
 }
