@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -39,23 +40,23 @@ public final class CompareCommand implements Callable<Integer> {
     @Option(names = "--point", paramLabel = "HOST=FILE", description = "the capture of HOST (repeatable)")
     Map<String, Path> points = new LinkedHashMap<>();
 
-    @Option(names = "--format", description = "text or json (default ${DEFAULT-VALUE})", defaultValue = "text")
-    String format;
+    @Mixin
+    ReportFormat format;
 
     @Option(names = "--strict", description = "compare every TCP segment, also pure ACKs and the ack of a FIN (endpoint timing)")
     boolean strict;
 
-    @Option(names = "--seed", description = "simulator seed (default ${DEFAULT-VALUE})", defaultValue = "1")
-    long seed;
+    @Mixin
+    SeedOption seed;
 
     @Override
     public Integer call() {
-        if (!format.equals("text") && !format.equals("json")) throw new UserError("--format must be text or json, not " + format);
+        boolean json = format.json();
         Scenario s = ScenarioReader.read(scenario);
         Map<String, Path> files = CapturePoints.resolve(captures, points);
         if (files.isEmpty()) throw new UserError("no captures given");
-        CompareReport r = compare(s, files, seed, strict);
-        spec.commandLine().getOut().print(format.equals("json") ? r.json() : r.text());
+        CompareReport r = compare(s, files, seed.seed, strict);
+        spec.commandLine().getOut().print(json ? r.json() : r.text());
         spec.commandLine().getOut().flush();
         return r.agrees() ? ExitCodes.OK : ExitCodes.FINDINGS;
     }

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -20,8 +21,8 @@ final class DiffCommand implements Callable<Integer> {
     @Parameters(index = "1", paramLabel = "NEW")
     Path newFile;
 
-    @Option(names = "--seed", defaultValue = "1")
-    long seed;
+    @Mixin
+    SeedOption seedOption;
 
     @Option(names = "--all", description = "also list connections that did not change")
     boolean all;
@@ -31,7 +32,7 @@ final class DiffCommand implements Callable<Integer> {
         Scenario o = Scenarios.read(oldFile), n = Scenarios.read(newFile);
         List<FlowDiff.Change> changes;
         try {
-            changes = FlowDiff.diff(o, n, seed);
+            changes = FlowDiff.diff(o, n, seedOption.seed);
         } catch (IllegalArgumentException e) {
             throw new UserError(e.getMessage());
         }

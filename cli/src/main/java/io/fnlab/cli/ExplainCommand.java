@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -47,8 +48,8 @@ final class ExplainCommand implements Callable<Integer> {
     @Option(names = "--html", paramLabel = "FILE", description = "also write a self-contained HTML page (inline SVG) here")
     Path html;
 
-    @Option(names = "--seed", defaultValue = "1", description = "seed of the run-time random choices (ports, random schedulers)")
-    long seed;
+    @Mixin
+    SeedOption seedOption;
 
     @Override
     public Integer call() throws Exception {
@@ -57,7 +58,7 @@ final class ExplainCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         if (hooks != null) {
             if (flow != null || html != null) throw new UserError("--hooks lists a host's hooks; --flow and --html do not apply");
-            SimHost h = Network.of(s, seed).host(hooks);
+            SimHost h = Network.of(s, seedOption.seed).host(hooks);
             if (h == null)
                 throw new UserError("scenario " + s.name() + " has no host '" + hooks + "' (it has "
                         + s.hosts().stream().map(x -> x.name()).toList() + ")");
@@ -67,7 +68,7 @@ final class ExplainCommand implements Callable<Integer> {
         }
         FlowResult r;
         try {
-            r = Flows.runScenarioFlow(s, flow, seed);
+            r = Flows.runScenarioFlow(s, flow, seedOption.seed);
         } catch (IllegalArgumentException e) {
             throw new UserError(e.getMessage());
         }

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -67,8 +68,8 @@ public final class LabCommand implements Runnable {
         @Option(names = "--strict", description = "compare every TCP segment, also pure ACKs and the ack of a FIN")
         boolean strict;
 
-        @Option(names = "--seed", description = "simulator seed (default ${DEFAULT-VALUE})", defaultValue = "1")
-        long seed;
+        @Mixin
+        SeedOption seedOption;
 
         @Override
         public Integer call() throws Exception {
@@ -78,7 +79,8 @@ public final class LabCommand implements Runnable {
             } catch (IllegalArgumentException e) {
                 throw new UserError("--backend must be auto, netns or vm, not " + backend);
             }
-            if (!format.equals("text") && !format.equals("json")) throw new UserError("--format must be text or json, not " + format);
+            ReportFormat.isJson(format);
+            long seed = seedOption.seed;
             if (lanes < 1 || lanes > 32) throw new UserError("--lanes must be between 1 and 32, not " + lanes);
             if (scenarios.size() > 1) return batch(b);
             Path scenario = scenarios.get(0);
@@ -135,7 +137,7 @@ public final class LabCommand implements Runnable {
             var err = spec.commandLine().getErr();
             // progress for a person at a terminal; CI logs get the summary only
             boolean tty = System.console() != null && System.getenv("FNLAB_NO_PROGRESS") == null;
-            LabBatch.Summary sum = LabBatch.run(items, b, dir, seed, strict, lanes, line -> {
+            LabBatch.Summary sum = LabBatch.run(items, b, dir, seedOption.seed, strict, lanes, line -> {
                 if (tty) {
                     err.println("fnlab: " + line);
                     err.flush();

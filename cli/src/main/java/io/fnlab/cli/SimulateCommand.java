@@ -7,6 +7,7 @@ import io.fnlab.sim.net.FlowResult;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -27,13 +28,13 @@ public final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--pcap-dir", paramLabel = "DIR", description = "write one pcap per host into DIR")
     Path pcapDir;
 
-    @Option(names = "--seed", description = "simulator seed (default ${DEFAULT-VALUE})", defaultValue = "1")
-    long seed;
+    @Mixin
+    SeedOption seedOption;
 
     @Override
     public Integer call() {
         Scenario s = ScenarioReader.read(scenario);
-        SimCapture sim = SimCapture.run(s, seed);
+        SimCapture sim = SimCapture.run(s, seedOption.seed);
         var out = spec.commandLine().getOut();
         for (FlowResult r : sim.results()) {
             out.println(r.connection() + ": " + r.outcome() + (r.detail() == null ? "" : " (" + r.detail() + ")")

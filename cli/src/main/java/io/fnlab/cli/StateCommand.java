@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -29,8 +30,8 @@ final class StateCommand implements Callable<Integer> {
     @Option(names = "--host", required = true, paramLabel = "HOST")
     String host;
 
-    @Option(names = "--seed", defaultValue = "1")
-    long seed;
+    @Mixin
+    SeedOption seedOption;
 
     @Option(names = "--show", defaultValue = "ipvs,connections,stats,conntrack", split = ",",
             description = "what to print: ipvs, connections, stats, conntrack (comma list)")
@@ -44,7 +45,7 @@ final class StateCommand implements Callable<Integer> {
         for (String w : show)
             if (!List.of("ipvs", "connections", "stats", "conntrack").contains(w))
                 throw new UserError("--show takes ipvs, connections, stats, conntrack; not '" + w + "'");
-        Network net = Network.of(s, seed);
+        Network net = Network.of(s, seedOption.seed);
         net.run(s.traffic().stream().filter(t -> t instanceof Traffic.Flow).map(t -> (Traffic.Flow) t).toList());
         SimHost h = net.host(host);
         Ipvs ipvs = net.ipvs(host);

@@ -12,6 +12,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -43,15 +44,15 @@ final class TraceCommand implements Callable<Integer> {
     @Option(names = "--sport", paramLabel = "N", description = "source port (default: the host's next ephemeral port)")
     Integer sport;
 
-    @Option(names = "--format", defaultValue = "text", description = "text or json")
-    String format;
+    @Mixin
+    ReportFormat format;
 
-    @Option(names = "--seed", defaultValue = "1", description = "seed of the run-time random choices (ports, random schedulers)")
-    long seed;
+    @Mixin
+    SeedOption seedOption;
 
     @Override
     public Integer call() throws Exception {
-        if (!format.equals("text") && !format.equals("json")) throw new UserError("--format must be text or json, not '" + format + "'");
+        boolean json = format.json();
         Protocol p = switch (proto.toLowerCase()) {
             case "tcp" -> Protocol.TCP;
             case "udp" -> Protocol.UDP;
@@ -68,9 +69,9 @@ final class TraceCommand implements Callable<Integer> {
         if (s.host(from).isEmpty())
             throw new UserError("scenario " + s.name() + " has no host '" + from + "' (it has "
                     + s.hosts().stream().map(h -> h.name()).toList() + ")");
-        FlowResult r = Flows.run(s, Flows.adHoc(from, p, dst, sport), seed);
+        FlowResult r = Flows.run(s, Flows.adHoc(from, p, dst, sport), seedOption.seed);
         PrintWriter out = spec.commandLine().getOut();
-        out.print(format.equals("json") ? TraceJson.write(r) + "\n" : FlowWalk.render(r));
+        out.print(json ? TraceJson.write(r) + "\n" : FlowWalk.render(r));
         out.flush();
         return r.outcome() == Outcome.ESTABLISHED ? ExitCodes.OK : ExitCodes.FINDINGS;
     }

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -28,8 +29,8 @@ final class VerifyCommand implements Callable<Integer> {
     @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "write the report here instead of standard output")
     Path output;
 
-    @Option(names = "--seed", defaultValue = "1", description = "seed of the run-time random choices (ports, random schedulers)")
-    long seed;
+    @Mixin
+    SeedOption seedOption;
 
     @Option(names = "--all-packets", description = {"also verify every director (host with IPVS services) for all packets: "
             + "every class of source, destination, protocol, ports and in-interface that its rules tell apart, one walk each.",
@@ -46,7 +47,7 @@ final class VerifyCommand implements Callable<Integer> {
             progress.phase("reading the scenario");
             Scenario s = Scenarios.read(p);
             progress.phase("checking " + s.hosts().size() + " hosts and simulating " + s.traffic().size() + " flows");
-            r = Verifier.verify(s, seed);
+            r = Verifier.verify(s, seedOption.seed);
             if (allPackets) {
                 progress.phase("all-packets verification of every director");
                 r = AllPacketsCheck.apply(s, r);

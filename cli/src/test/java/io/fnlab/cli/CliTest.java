@@ -187,4 +187,21 @@ class CliTest {
         var schema = factory.newSchema(CliTest.class.getResource("/junit-report.xsd"));
         schema.newValidator().validate(new javax.xml.transform.stream.StreamSource(xml.toFile()));
     }
+
+    @Test
+    void everyReportCommandChecksFormatAndSeedAlike() {
+        for (String[] cmd : new String[][] {
+                {"trace", "../scenarios/seed000-fullnat.yaml", "--from", "client", "--to", "10.0.0.1:80", "--format", "xml"},
+                {"compare", "../scenarios/seed000-fullnat.yaml", "nothing.pcap", "--format", "xml"}}) {
+            Run r = run(cmd);
+            assertEquals(ExitCodes.BAD_INPUT, r.exit(), r.err());
+            assertTrue(r.err().contains("--format must be text or json, not 'xml'"), r.err());
+        }
+        // the simulator's commands take the same --seed, with its meaning in the help
+        for (String c : List.of("simulate", "trace", "verify", "explain", "diff", "state", "compare")) {
+            Run r = run(c, "--help");
+            assertTrue(r.out().contains("--seed=N") && r.out().contains("seed of the run-time random choices"), c + ": " + r.out());
+        }
+        assertEquals(ExitCodes.BAD_INPUT, run("simulate", "../scenarios/seed000-fullnat.yaml", "--seed", "many").exit());
+    }
 }
