@@ -41,4 +41,9 @@ final class BitmapPortSetIndex implements IpSetIndex {
         if (proto != 6 && proto != 17) return ABSENT;
         return (bits[port >>> 6] & (1L << port)) != 0 ? MATCH : ABSENT;
     }
+
+    @Override
+    public int lookupExact(int d0, int d1, int d2, int netLen) {
+        return lookup(d0, d1, d2); // no net dimension
+    }
 }

@@ -117,11 +117,8 @@ final class HashSetIndex implements IpSetIndex {
         };
     }
 
-    /**
-     * mtype_test with a network that is not a host: the entry of exactly that prefix, no longest-
-     * prefix search (what `ipset test` does when a net dimension is given with a CIDR below 32).
-     */
-    int lookupExact(int d0, int d1, int d2, int len) {
+    @Override
+    public int lookupExact(int d0, int d1, int d2, int len) {
         if (netDim < 0 || len >= 32) return lookup(d0, d1, d2);
         if (table.size() == 0) return ABSENT;
         long c0 = component(0, d0), c1 = component(1, d1), c2 = component(2, d2);

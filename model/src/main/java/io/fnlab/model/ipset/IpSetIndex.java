@@ -25,6 +25,12 @@ public sealed interface IpSetIndex permits HashSetIndex, BitmapPortSetIndex {
     int lookup(int d0, int d1, int d2);
 
     /**
+     * mtype_test with a network that is not a host: the entry of exactly that prefix length in the
+     * net dimension, no longest-prefix search. Types without a net dimension answer as {@link #lookup}.
+     */
+    int lookupExact(int d0, int d1, int d2, int netLen);
+
+    /**
      * Builds the index of a set; ParseError (naming the set) for an entry its type cannot hold.
      * An IP dimension given as a CIDR adds every address in it, as ipset does.
      */
@@ -83,7 +89,7 @@ public sealed interface IpSetIndex permits HashSetIndex, BitmapPortSetIndex {
             }
         }
         // mtype_test: a net part given with a CIDR below 32 is looked up exactly, an address by longest prefix
-        if (netLen < 32 && this instanceof HashSetIndex h) return h.lookupExact(d[0], d[1], d[2], netLen) == MATCH;
+        if (netLen < 32) return lookupExact(d[0], d[1], d[2], netLen) == MATCH;
         return lookup(d[0], d[1], d[2]) == MATCH;
     }
 
