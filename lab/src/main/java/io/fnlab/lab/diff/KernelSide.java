@@ -22,10 +22,12 @@ import java.util.Map;
  *
  * <p>The probe's connect timeout (default 1 s) is shorter than the kernel's neighbour failure
  * report (3 ARP probes, about 3 s): a next hop that never answers ARP is a timeout here, as in
- * the simulator, which drops such packets silently.
+ * the simulator, whose host unreachable also comes when the entry fails.
  */
 public final class KernelSide {
     public static final String RUN_OUTPUT = "diff-flows.txt";
+    /** The probe's connect timeout the differential tests use on both sides (SimSide's clients give up then too). */
+    public static final int PROBE_TIMEOUT_MS = 1000;
 
     private final int timeoutMs;
     private final boolean capture;

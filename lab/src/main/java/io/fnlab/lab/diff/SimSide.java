@@ -15,7 +15,7 @@ public final class SimSide {
     public static List<Observation> run(DiffCase c, long seed) {
         List<Traffic.Flow> flows = new ArrayList<>();
         for (Traffic t : c.scenario().traffic()) if (t instanceof Traffic.Flow f) flows.add(f);
-        List<FlowResult> rs = Network.of(c.scenario(), seed).run(flows);
+        List<FlowResult> rs = network(c, seed).run(flows);
         List<Observation> out = new ArrayList<>();
         for (FlowResult r : rs) out.add(observe(r));
         return out;
@@ -26,8 +26,15 @@ public final class SimSide {
         List<Traffic.Flow> flows = new ArrayList<>();
         for (Traffic t : c.scenario().traffic()) if (t instanceof Traffic.Flow f) flows.add(f);
         StringBuilder b = new StringBuilder();
-        for (FlowResult r : Network.of(c.scenario(), seed).run(flows)) b.append(io.fnlab.sim.explain.FlowWalk.render(r)).append('\n');
+        for (FlowResult r : network(c, seed).run(flows)) b.append(io.fnlab.sim.explain.FlowWalk.render(r)).append('\n');
         return b.toString();
+    }
+
+    /** The case's network, its clients giving up when the kernel side's probes do. */
+    private static Network network(DiffCase c, long seed) {
+        Network n = Network.of(c.scenario(), seed);
+        n.clientTimeout(KernelSide.PROBE_TIMEOUT_MS);
+        return n;
     }
 
     static Observation observe(FlowResult r) {

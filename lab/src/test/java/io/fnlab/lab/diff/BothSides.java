@@ -26,7 +26,7 @@ final class BothSides {
 
     static Run run(boolean capture, DiffCase... cases) {
         List<DiffCase> cs = List.of(cases);
-        KernelSide.Batch kb = new KernelSide(1000, capture).run(cs);
+        KernelSide.Batch kb = new KernelSide(KernelSide.PROBE_TIMEOUT_MS, capture).run(cs);
         List<List<Observation>> sims = new ArrayList<>();
         List<String> report = new ArrayList<>();
         for (DiffCase c : cs) {

@@ -41,7 +41,7 @@ class DifferentialKernelTest {
         List<String> report = new ArrayList<>();
         int disagreeing = 0, flows = 0;
         java.util.Map<String, Integer> outcomes = new java.util.TreeMap<>();
-        KernelSide kernel = new KernelSide(1000, false);
+        KernelSide kernel = new KernelSide(KernelSide.PROBE_TIMEOUT_MS, false);
         for (int from = 0; from < cases.size(); from += BATCH) {
             List<DiffCase> batch = cases.subList(from, Math.min(cases.size(), from + BATCH));
             KernelSide.Batch kb = kernel.run(batch);

@@ -151,7 +151,7 @@ class RedirectKernelTest {
         List<DiffCase> cases = List.of(loop("loop-redirects", true), loop("loop-no-redirects", false));
         // only c1 is compared: tcpdump -i any on the routers drops most of the loop's burst (as in the
         // VM's DR captures), c1 sees a handful of packets and loses none
-        Map<String, List<String>[]> seq = compareSequences(cases, new KernelSide(1000, true).run(cases), "c1");
+        Map<String, List<String>[]> seq = compareSequences(cases, new KernelSide(KernelSide.PROBE_TIMEOUT_MS, true).run(cases), "c1");
         for (int side = 0; side < 2; side++) {
             List<String> quiet = seq.get("loop-redirects@c1")[side], loud = seq.get("loop-no-redirects@c1")[side];
             assertFalse(has(quiet, "type 11"), () -> "r2 had just redirected c1: no time exceeded: " + quiet);

@@ -22,6 +22,7 @@ import io.fnlab.model.sysctl.Sysctls;
 import io.fnlab.sim.conntrack.ConntrackApi;
 import io.fnlab.sim.ipset.IpsetRegistry;
 import io.fnlab.sim.conntrack.Conntrack;
+import io.fnlab.sim.conntrack.CtNetnsGet;
 import io.fnlab.sim.conntrack.CtInfo;
 import io.fnlab.sim.conntrack.NfConn;
 import io.fnlab.sim.nat.ManipType;
@@ -136,19 +137,21 @@ public final class SimHost implements IpStack, XtContext, Arp.Addrs {
                 sockets.listen(new Listener(s.protocol(), s.bind() == null ? 0 : s.bind().bits(), s.port(), s.response()));
         }
         for (Table t : model.config().iptables().tables().values()) tables.put(t.name(), t);
-        registerHooks();
+        registerHooks(CtNetnsGet.needed(model.config()));
     }
 
     /**
-     * The hook ops a host of this configuration has: conntrack (always: fnlab does not model the
-     * per-netns on-demand registration), one op per loaded table and hook, nf_nat when the nat
-     * table is loaded. IPVS registers its own.
+     * The hook ops a host of this configuration has: conntrack when a rule or IPVS asks for it
+     * ({@link CtNetnsGet}), one op per loaded table and hook, nf_nat when the nat table is loaded
+     * (it walks the table only for packets that have an entry). IPVS registers its own.
      */
-    private void registerHooks() {
-        hooks.register(new HookOps(Hook.PREROUTING, Priorities.CONNTRACK, "nf_conntrack", "ipv4_conntrack_in", conntrack::in));
-        hooks.register(new HookOps(Hook.OUTPUT, Priorities.CONNTRACK, "nf_conntrack", "ipv4_conntrack_local", conntrack::in));
-        hooks.register(new HookOps(Hook.POSTROUTING, Priorities.CONNTRACK_CONFIRM, "nf_conntrack", "ipv4_confirm", conntrack::confirm));
-        hooks.register(new HookOps(Hook.INPUT, Priorities.CONNTRACK_CONFIRM, "nf_conntrack", "ipv4_confirm", conntrack::confirm));
+    private void registerHooks(boolean tracked) {
+        if (tracked) {
+            hooks.register(new HookOps(Hook.PREROUTING, Priorities.CONNTRACK, "nf_conntrack", "ipv4_conntrack_in", conntrack::in));
+            hooks.register(new HookOps(Hook.OUTPUT, Priorities.CONNTRACK, "nf_conntrack", "ipv4_conntrack_local", conntrack::in));
+            hooks.register(new HookOps(Hook.POSTROUTING, Priorities.CONNTRACK_CONFIRM, "nf_conntrack", "ipv4_confirm", conntrack::confirm));
+            hooks.register(new HookOps(Hook.INPUT, Priorities.CONNTRACK_CONFIRM, "nf_conntrack", "ipv4_confirm", conntrack::confirm));
+        }
         for (Table t : tables.values()) {
             if (t.name() == TableName.NAT) {
                 hooks.register(new HookOps(Hook.PREROUTING, Priorities.NAT_DST, "nf_nat", "nf_nat_ipv4_pre_routing", this::natPreRouting));
@@ -729,8 +732,12 @@ public final class SimHost implements IpStack, XtContext, Arp.Addrs {
             if (mac == null) {
                 if (tracer.on()) trace(new Step.Neighbour(dev.name(), new Ipv4(nh).toString(), "FAILED: no ARP reply (who-has "
                         + new Ipv4(nh) + " tell " + new Ipv4(sip) + ")"));
-                drop("neigh", "next hop " + new Ipv4(nh) + " did not answer ARP");
-                if (!skb.locallyGenerated) icmpSend(skb, 3, 1);
+                long failAfter = neighFailureMillis(dev.name());
+                drop("neigh", "next hop " + new Ipv4(nh) + " did not answer ARP" + (skb.locallyGenerated ? ""
+                        : "; ICMP host unreachable to the sender when the entry fails, " + failAfter + " ms later"));
+                // the packet waits on the INCOMPLETE entry; arp_error_report answers it once the
+                // last probe has gone unanswered (NUD_FAILED), not at once
+                if (!skb.locallyGenerated) link.after(this, failAfter, () -> icmpSend(skb, 3, 1));
                 return;
             }
             neigh.update(dev.name(), nh, mac);
@@ -819,6 +826,21 @@ public final class SimHost implements IpStack, XtContext, Arp.Addrs {
         RouteResult rt = (RouteResult) skb.dst;
         if (runHook(Hook.OUTPUT, skb, new HookState(Hook.OUTPUT, null, rt.dev())) != NfVerdict.ACCEPT) return;
         dstOutput(skb);
+    }
+
+    /**
+     * How long a new neighbour entry stays INCOMPLETE before it fails: mcast_solicit probes (3),
+     * retrans_time_ms (1000) apart (neigh_timer_handler), from net.ipv4.neigh.DEV.* or .default.*.
+     */
+    private long neighFailureMillis(String dev) {
+        long probes = neighSysctl(dev, "mcast_solicit", 3), retrans = neighSysctl(dev, "retrans_time_ms", 1000);
+        return Math.max(1, probes) * Math.max(1, retrans);
+    }
+
+    private long neighSysctl(String dev, String key, int dflt) {
+        int v = sysctls.getInt("net.ipv4.neigh." + dev + "." + key, Integer.MIN_VALUE);
+        if (v == Integer.MIN_VALUE) v = sysctls.getInt("net.ipv4.neigh.default." + key, dflt);
+        return v;
     }
 
     /** nf_nat_ipv4_local_fn: after a destination change, ip_route_me_harder. */

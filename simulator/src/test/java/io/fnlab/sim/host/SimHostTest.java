@@ -91,7 +91,8 @@ class SimHostTest {
 
     @Test
     void aStolenVerdictEndsTheHookWalkAndThePath() {
-        SimHost r = host(router().table(TableName.FILTER));
+        SimHost r = host(router().table(TableName.FILTER).rule(TableName.NAT, "POSTROUTING",
+                new io.fnlab.model.netfilter.targets.Masquerade(null, false, false)));
         List<String> ran = new ArrayList<>();
         r.hooks().register(new HookOps(Hook.INPUT, 99, "test", "steal", (skb, st) -> {
             ran.add("steal");
@@ -106,7 +107,8 @@ class SimHostTest {
         assertFalse(steps.stream().anyMatch(s -> s instanceof Step.Delivered), "no socket saw it");
         List<String> order = steps.stream().filter(s -> s instanceof Step.HookRan).map(s -> ((Step.HookRan) s).hook() + " "
                 + ((Step.HookRan) s).priority() + " " + ((Step.HookRan) s).function()).toList();
-        assertEquals(List.of("PREROUTING -200 ipv4_conntrack_in", "INPUT 0 ipt_do_table", "INPUT 99 steal"), order);
+        assertEquals(List.of("PREROUTING -200 ipv4_conntrack_in", "PREROUTING -100 nf_nat_ipv4_pre_routing", "INPUT 0 ipt_do_table",
+                "INPUT 99 steal"), order);
     }
 
     @Test
@@ -167,7 +169,8 @@ class SimHostTest {
 
     @Test
     void theRegistryHoldsConntrackTheLoadedTablesAndNfNatAtTheKernelsPriorities() {
-        SimHost r = host(router().table(TableName.FILTER).table(TableName.NAT).table(TableName.RAW));
+        SimHost r = host(router().table(TableName.FILTER).table(TableName.RAW)
+                .rule(TableName.NAT, "POSTROUTING", new io.fnlab.model.netfilter.targets.Masquerade(null, false, false)));
         List<String> pre = r.hookTable().stream().filter(l -> l.startsWith("PREROUTING")).map(l -> l.replaceAll("\\s+", " ")).toList();
         assertEquals(List.of("PREROUTING -300 iptable_raw ipt_do_table", "PREROUTING -200 nf_conntrack ipv4_conntrack_in",
                 "PREROUTING -100 nf_nat nf_nat_ipv4_pre_routing"), pre);
@@ -175,5 +178,25 @@ class SimHostTest {
         assertEquals(List.of("INPUT 0 iptable_filter ipt_do_table", "INPUT 100 nf_nat nf_nat_ipv4_local_in",
                 "INPUT 2147483647 nf_conntrack ipv4_confirm"), in);
         assertTrue(host(router()).hookTable().stream().noneMatch(l -> l.contains("nf_nat")), "no nat table loaded: no nf_nat hooks");
+    }
+
+    /**
+     * nf_ct_netns_get: a nat table whose rules need no conntrack (a MARK in nat PREROUTING) leaves
+     * conntrack off, so nf_nat never walks it and the mark is never set; a NAT target, -m state or
+     * CT turns conntrack on (Linux 6.18, DifferentialKernelTest seed 777 case 127).
+     */
+    @Test
+    void conntrackIsOnOnlyWhenARuleAsksForIt() {
+        var mark = new io.fnlab.model.netfilter.targets.Mark(0x4000, 0x4000, "--set-xmark");
+        SimHost marking = host(router().rule(TableName.NAT, "PREROUTING", mark));
+        assertTrue(marking.hookTable().stream().noneMatch(l -> l.contains("nf_conntrack")), String.join("\n", marking.hookTable()));
+        SkBuff syn = SkBuff.tcp(Ipv4.parse("10.0.1.5"), 1000, Ipv4.parse("10.0.1.1"), 80, 2);
+        marking.receive("eth0", syn);
+        assertEquals(0, syn.mark, "the nat table was not walked: no entry, no NAT hook work");
+        assertTrue(host(router().rule(TableName.FILTER, "INPUT", io.fnlab.model.netfilter.targets.Verdict.ACCEPT,
+                new io.fnlab.model.netfilter.match.StateMatch(java.util.Set.of(io.fnlab.model.netfilter.match.CtState.NEW), false)))
+                .hookTable().stream().anyMatch(l -> l.contains("ipv4_conntrack_in")), "-m state asks for conntrack");
+        assertTrue(host(router().rule(TableName.RAW, "PREROUTING", new io.fnlab.model.netfilter.targets.Notrack()))
+                .hookTable().stream().noneMatch(l -> l.contains("nf_conntrack")), "NOTRACK does not");
     }
 }

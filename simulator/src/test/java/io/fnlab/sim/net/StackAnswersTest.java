@@ -123,4 +123,18 @@ class StackAnswersTest {
         assertTrue(rs.get(0).detail().contains("host unreachable from 10.0.1.1"), rs.get(0).detail());
         assertEquals(Outcome.TIMEOUT, rs.get(1).outcome(), () -> EndToEndTest.dump(rs.get(1)));
     }
+
+    /**
+     * A router's next hop that never answers ARP: the packet waits on the INCOMPLETE entry and the
+     * host unreachable comes when it fails, 3 probes x 1 s later, so a client that gives up after
+     * 1 s sees a timeout (the real kernel did: DifferentialKernelTest seed 777 case 120).
+     */
+    @Test
+    void hostUnreachableForAnUnansweredNextHopComesWhenTheNeighbourFails() {
+        Network n = Fixtures.network(new MiniWalker(), Fixtures.client(), Fixtures.director(false), Fixtures.server());
+        n.clientTimeout(1000);
+        FlowResult r = n.run(List.of(Fixtures.tcp("t", "client", "10.0.2.99:80"))).get(0);
+        assertEquals(Outcome.TIMEOUT, r.outcome(), () -> EndToEndTest.dump(r));
+        assertTrue(r.traces().get(0).disposition().contains("3000 ms later"), r.traces().get(0).disposition());
+    }
 }
