@@ -28,7 +28,7 @@ class DifferentialKernelTest {
     void theSimulatorAgreesWithTheKernelOnRandomIptablesCases() {
         assumeTrue(NetnsBackend.unavailableReason().isEmpty(), () -> NetnsBackend.unavailableReason().orElse(""));
         long seed = Long.getLong("fnlab.diff.seed", DEFAULT_SEED);
-        int n = Integer.getInteger("fnlab.diff.cases", 200);
+        int n = Integer.getInteger("fnlab.diff.cases", 400);
         System.out.println("differential: seed " + seed + " (-Dfnlab.diff.seed=" + seed + "), " + n + " cases");
         List<DiffCase> cases = generate(seed, n);
         String only = System.getProperty("fnlab.diff.only"); // e.g. case-3,case-17: rerun just those

@@ -35,7 +35,7 @@ class IpsetKernelTest {
     @Test
     void randomCommandSequencesBehaveLikeTheRealIpset() {
         try (Netns ns = Netns.create("ipset", "ipset")) {
-            for (long seed = 1; seed <= Long.getLong("fnlab.kernelSeeds", 10); seed++) {
+            for (long seed = 1; seed <= Long.getLong("fnlab.kernelSeeds", 50); seed++) {
                 ns.exec("ipset", "destroy");
                 HostConfigBuilder host = new HostConfigBuilder();
                 Random rnd = new Random(seed);
