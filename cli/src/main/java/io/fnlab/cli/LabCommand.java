@@ -79,8 +79,7 @@ public final class LabCommand implements Runnable {
             } catch (IllegalArgumentException e) {
                 throw new UserError("--backend must be auto, netns or vm, not " + backend);
             }
-            ReportFormat.isJson(format);
-            long seed = seedOption.seed;
+            boolean json = ReportFormat.isJson(format);
             if (lanes < 1 || lanes > 32) throw new UserError("--lanes must be between 1 and 32, not " + lanes);
             if (scenarios.size() > 1) return batch(b);
             Path scenario = scenarios.get(0);
@@ -97,10 +96,10 @@ public final class LabCommand implements Runnable {
             }
             Path dir = out != null ? out : Files.createTempDirectory("fnlab-lab-");
             var err = spec.commandLine().getErr();
-            LabRun.Result r = keep ? LabRun.runKept(s, scenario, dir, seed, strict, err::println) : LabRun.run(s, scenario, b, dir, seed, strict, err::println);
+            LabRun.Result r = keep ? LabRun.runKept(s, scenario, dir, seedOption.seed, strict, err::println) : LabRun.run(s, scenario, b, dir, seedOption.seed, strict, err::println);
             var o = spec.commandLine().getOut();
             r.warnings().forEach(w -> err.println("fnlab: warning: " + w));
-            if (format.equals("json")) {
+            if (json) {
                 o.print(r.report().json());
             } else {
                 o.println("backend " + r.backend().name().toLowerCase() + ", kernel " + r.kernel() + ", captures in " + r.out());
@@ -146,7 +145,7 @@ public final class LabCommand implements Runnable {
             for (LabBatch.Result r : sum.results())
                 r.result().warnings().forEach(w -> err.println("fnlab: warning: " + r.item().name() + ": " + w));
             var o = spec.commandLine().getOut();
-            o.print(format.equals("json") ? sum.json() : sum.text());
+            o.print(ReportFormat.isJson(format) ? sum.json() : sum.text());
             o.flush();
             return sum.allAgree() ? ExitCodes.OK : ExitCodes.FINDINGS;
         }

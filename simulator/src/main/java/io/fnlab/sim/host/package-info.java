@@ -15,10 +15,11 @@
  * (raw -300, mangle -150, filter 0, security 50) and nf_nat (-100, 100) register there at
  * construction; a table absent from the ruleset registers nothing.
  *
- * <p>Not modelled (and said so in traces where it matters): fragmentation and MTU, ICMP
- * redirects (a NotModelled step says when the kernel would send one), broadcast and multicast
- * input, proxy_arp and arp_filter, tunnel transmit through an ipip device by routing (IPVS
- * encapsulates by itself), ICMP rate limits, TCP windows/options, the per-netns on-demand
- * registration of conntrack (fnlab always registers it).
+ * <p>conntrack registers only when a rule or IPVS asks for it (nf_ct_netns_get, see
+ * io.fnlab.sim.conntrack.CtNetnsGet).
+ *
+ * <p>Not modelled (and said so in traces where it matters): fragmentation and MTU, broadcast and
+ * multicast input, proxy_arp and arp_filter, tunnel transmit through an ipip device by routing
+ * (IPVS encapsulates by itself), the global ICMP budget, TCP windows/options.
  */
 package io.fnlab.sim.host;

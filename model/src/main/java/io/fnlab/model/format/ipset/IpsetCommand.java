@@ -249,8 +249,9 @@ public final class IpsetCommand implements ToolCommand {
         boolean netType = w.type.dims().contains(SetType.Dim.NET);
         // what ipset parses itself comes first; the kernel's refusals after
         // ipset counts the element's parts before it looks at ranges in them
-        if (cmd.equals("test") && args.get(1).split(",", -1).length == w.type.dims().size()) {
-            String first = args.get(1).split(",", -1)[0];
+        String[] parts = args.get(1).split(",", -1);
+        if (cmd.equals("test") && parts.length == w.type.dims().size()) {
+            String first = parts[0];
             if (first.indexOf('-') > 0 && w.type != SetType.BITMAP_PORT)
                 throw new ToolFailure("FROM-TO IP range is not allowed in command test with set type " + w.type.label()
                         + " and family inet");
@@ -261,8 +262,7 @@ public final class IpsetCommand implements ToolCommand {
             if (first.indexOf('-') > 0)
                 throw new ToolFailure("FROM-TO port range is not allowed in command test with set type bitmap:port and family unspec");
             // a port range in a later dimension is refused too (an ICMP type name may hold a '-')
-            String[] parts = args.get(1).split(",", -1);
-            for (int i = 1; i < parts.length && i < w.type.dims().size(); i++)
+            for (int i = 1; i < parts.length; i++)
                 if (w.type.dims().get(i) == SetType.Dim.PORT && parts[i].substring(parts[i].indexOf(':') + 1).matches("\\d+-\\d+"))
                     throw new ToolFailure("FROM-TO port range is not allowed in command test with set type " + w.type.label()
                             + " and family inet");
@@ -327,7 +327,7 @@ public final class IpsetCommand implements ToolCommand {
             case "add" -> k.add(name, keys, timeout, comment, nomatch, exist);
             case "del" -> k.del(name, keys, exist);
             default -> {
-                List<SetElem> key = testKey(w.type, args.get(1), keys.get(0));
+                List<SetElem> key = testKey(w.type, parts, keys.get(0));
                 if (!k.test(name, key)) return IpsetElems.format(w.type, key) + " is NOT in set " + name + ".";
             }
         }
@@ -340,8 +340,7 @@ public final class IpsetCommand implements ToolCommand {
      * del), and a FROM-TO range in a net dimension gives that element a host mask (no CIDR
      * attribute). The first expanded key already has the first port; its net part is narrowed.
      */
-    private static List<SetElem> testKey(SetType type, String text, List<SetElem> first) {
-        String[] parts = text.split(",", -1);
+    private static List<SetElem> testKey(SetType type, String[] parts, List<SetElem> first) {
         List<SetElem> key = new ArrayList<>(first);
         for (int i = 0; i < key.size() && i < parts.length; i++)
             if (type.dims().get(i) == SetType.Dim.NET && key.get(i) instanceof SetElem.Net n) {
